@@ -1,0 +1,68 @@
+package io.github.gracefulshutdown;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * A running shutdown phase, started through {@link ShutdownCoordinator#startPhase}. It
+ * ends once; later calls to {@link #end} are ignored.
+ *
+ * @since 0.1.0
+ */
+public final class ShutdownPhase {
+
+	private final ShutdownCoordinator coordinator;
+
+	private final String name;
+
+	private final Instant startedAt;
+
+	private final Supplier<Collection<Thread>> holders;
+
+	private final AtomicBoolean ended = new AtomicBoolean();
+
+	ShutdownPhase(ShutdownCoordinator coordinator, String name, Instant startedAt,
+			Supplier<Collection<Thread>> holders) {
+		this.coordinator = coordinator;
+		this.name = name;
+		this.startedAt = startedAt;
+		this.holders = holders;
+	}
+
+	/**
+	 * Return the phase name.
+	 * @return the name
+	 */
+	public String name() {
+		return this.name;
+	}
+
+	/**
+	 * Return how long the phase has been running.
+	 * @return the elapsed time
+	 */
+	public Duration elapsed() {
+		return Duration.between(this.startedAt, this.coordinator.clock().instant());
+	}
+
+	/**
+	 * End the phase.
+	 * @param outcome how it ended
+	 * @return {@code true} if this call ended the phase
+	 */
+	public boolean end(ShutdownOutcome outcome) {
+		if (!this.ended.compareAndSet(false, true)) {
+			return false;
+		}
+		this.coordinator.phaseEnded(this, outcome);
+		return true;
+	}
+
+	Collection<Thread> holders() {
+		return this.holders.get();
+	}
+
+}

@@ -1,0 +1,87 @@
+package io.github.gracefulshutdown.autoconfigure;
+
+import java.time.Clock;
+
+import io.github.gracefulshutdown.GracefulShutdownPhases;
+import io.github.gracefulshutdown.InFlightRequests;
+import io.github.gracefulshutdown.ShutdownCoordinator;
+import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
+import io.github.gracefulshutdown.ShutdownPhaseListener;
+import io.github.gracefulshutdown.SignalForceExit;
+import io.github.gracefulshutdown.readiness.PropagationDelayListener;
+import io.github.gracefulshutdown.readiness.ReadinessGuard;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * {@link EnableAutoConfiguration Auto-configuration} of the graceful shutdown: the
+ * {@link ShutdownCoordinator} with its budget and watchdog, the readiness flip and
+ * propagation delay at the start of the shutdown, the second-signal force exit and the
+ * summary at the end.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration")
+@ConditionalOnGracefulShutdownEnabled
+@EnableConfigurationProperties(GracefulShutdownProperties.class)
+public final class GracefulShutdownAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ShutdownBudget gracefulShutdownBudget(GracefulShutdownProperties properties, Environment environment) {
+		return ShutdownBudget.of(properties, environment);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ShutdownCoordinator gracefulShutdownCoordinator(ShutdownBudget budget, GracefulShutdownProperties properties,
+			ObjectProvider<ShutdownPhaseListener> listeners) {
+		return new ShutdownCoordinator(budget.timeout(), properties.getForceExit().isOnTimeout(),
+				listeners.orderedStream().toList(), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReadinessGuard gracefulShutdownReadinessGuard(ConfigurableApplicationContext context,
+			ShutdownCoordinator coordinator) {
+		return new ReadinessGuard(context, coordinator);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PropagationDelayListener gracefulShutdownPropagationDelayListener(ConfigurableApplicationContext context,
+			ShutdownCoordinator coordinator, ReadinessGuard readinessGuard, ShutdownBudget budget,
+			ObjectProvider<InFlightRequests> inFlightRequests, ObjectProvider<ApplicationAvailability> availability) {
+		return new PropagationDelayListener(context, coordinator, readinessGuard, budget.propagationDelay(),
+				inFlightRequests, availability);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "gracefulShutdownComplete")
+	ShutdownMarkerLifecycle gracefulShutdownComplete(ShutdownCoordinator coordinator) {
+		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.COMPLETE, coordinator::complete);
+	}
+
+	@Bean(initMethod = "install", destroyMethod = "uninstall")
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "graceful-shutdown.force-exit.on-second-signal", matchIfMissing = true)
+	SignalForceExit gracefulShutdownSignalForceExit(ShutdownCoordinator coordinator) {
+		return new SignalForceExit(coordinator);
+	}
+
+	@Bean
+	static ShutdownPhaseTimeoutsPostProcessor gracefulShutdownPhaseTimeoutsPostProcessor(
+			ObjectProvider<ShutdownBudget> budget) {
+		return new ShutdownPhaseTimeoutsPostProcessor(budget);
+	}
+
+}

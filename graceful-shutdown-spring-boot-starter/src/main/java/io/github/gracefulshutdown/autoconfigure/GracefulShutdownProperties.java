@@ -1,0 +1,149 @@
+package io.github.gracefulshutdown.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties of the graceful shutdown.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("graceful-shutdown")
+public class GracefulShutdownProperties {
+
+	/**
+	 * Total budget of the shutdown, from its start to the end of the last phase. Keep it
+	 * below the pod's terminationGracePeriodSeconds; when it is exceeded, the watchdog
+	 * logs the phases still running and halts the JVM.
+	 */
+	private Duration timeout = Duration.ofSeconds(25);
+
+	/**
+	 * Time to keep serving after readiness is set to refusing traffic, so that load
+	 * balancers stop routing to the instance before anything closes. When not set, 5s on
+	 * a detected cloud platform such as Kubernetes (at most half the timeout) and 0
+	 * elsewhere.
+	 */
+	private @Nullable Duration propagationDelay;
+
+	private final Web web = new Web();
+
+	private final ForceExit forceExit = new ForceExit();
+
+	private final Metrics metrics = new Metrics();
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		if (timeout.isNegative() || timeout.isZero()) {
+			throw new InvalidShutdownConfigurationException("graceful-shutdown.timeout", DurationFormat.print(timeout),
+					"the shutdown budget must be positive", "25s");
+		}
+		this.timeout = timeout;
+	}
+
+	public @Nullable Duration getPropagationDelay() {
+		return this.propagationDelay;
+	}
+
+	public void setPropagationDelay(@Nullable Duration propagationDelay) {
+		if (propagationDelay != null && propagationDelay.isNegative()) {
+			throw new InvalidShutdownConfigurationException("graceful-shutdown.propagation-delay",
+					DurationFormat.print(propagationDelay), "the propagation delay must not be negative", "5s");
+		}
+		this.propagationDelay = propagationDelay;
+	}
+
+	public Web getWeb() {
+		return this.web;
+	}
+
+	public ForceExit getForceExit() {
+		return this.forceExit;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * Web server settings.
+	 */
+	public static class Web {
+
+		/**
+		 * Whether responses carry "Connection: close" once the shutdown has begun, so
+		 * that keep-alive clients reconnect through the load balancer to another
+		 * instance.
+		 */
+		private boolean connectionClose = true;
+
+		public boolean isConnectionClose() {
+			return this.connectionClose;
+		}
+
+		public void setConnectionClose(boolean connectionClose) {
+			this.connectionClose = connectionClose;
+		}
+
+	}
+
+	/**
+	 * What happens when the shutdown does not end by itself.
+	 */
+	public static class ForceExit {
+
+		/**
+		 * Whether the watchdog halts the JVM when the shutdown exceeds its timeout. When
+		 * false, it only logs the phases still running and the stacks of their threads.
+		 */
+		private boolean onTimeout = true;
+
+		public boolean isOnTimeout() {
+			return this.onTimeout;
+		}
+
+		public void setOnTimeout(boolean onTimeout) {
+			this.onTimeout = onTimeout;
+		}
+
+	}
+
+	/**
+	 * Settings of the shutdown.phase.duration timer.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Bucket boundaries of the shutdown.phase.duration histogram.
+		 */
+		private List<Duration> buckets = new ArrayList<>(List.of(Duration.ofMillis(100), Duration.ofMillis(250),
+				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+				Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(20), Duration.ofSeconds(30),
+				Duration.ofSeconds(45), Duration.ofSeconds(60), Duration.ofSeconds(90), Duration.ofSeconds(120)));
+
+		public List<Duration> getBuckets() {
+			return this.buckets;
+		}
+
+		public void setBuckets(List<Duration> buckets) {
+			for (Duration bucket : buckets) {
+				if (bucket.isNegative() || bucket.isZero()) {
+					throw new InvalidShutdownConfigurationException("graceful-shutdown.metrics.buckets",
+							DurationFormat.print(bucket), "every bucket boundary must be positive",
+							"100ms,1s,5s,30s,120s");
+				}
+			}
+			this.buckets = buckets;
+		}
+
+	}
+
+}

@@ -1,0 +1,53 @@
+package io.github.gracefulshutdown.autoconfigure;
+
+import java.time.Duration;
+
+import io.github.gracefulshutdown.GracefulShutdownPhases;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.context.support.AbstractApplicationContext;
+import org.springframework.context.support.DefaultLifecycleProcessor;
+
+/**
+ * Sets the shutdown timeouts of the lifecycle phases that run after the propagation delay
+ * (the worker stop, Spring Boot's web server drain and the drain end) to the budget left
+ * after the delay, so that {@code spring.lifecycle.timeout-per-shutdown-phase} neither
+ * cuts them short nor lets them run past the budget. Other phases keep Spring Boot's
+ * timeout.
+ */
+class ShutdownPhaseTimeoutsPostProcessor implements BeanPostProcessor {
+
+	private static final Log logger = LogFactory.getLog(ShutdownPhaseTimeoutsPostProcessor.class);
+
+	private static final int[] PHASES = { GracefulShutdownPhases.WORKERS_STOP, GracefulShutdownPhases.HTTP_DRAIN_START,
+			GracefulShutdownPhases.WEB_SERVER_GRACEFUL_SHUTDOWN, GracefulShutdownPhases.HTTP_DRAIN_END };
+
+	private final ObjectProvider<ShutdownBudget> budget;
+
+	ShutdownPhaseTimeoutsPostProcessor(ObjectProvider<ShutdownBudget> budget) {
+		this.budget = budget;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		if (!AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME.equals(beanName)) {
+			return bean;
+		}
+		if (!(bean instanceof DefaultLifecycleProcessor lifecycleProcessor)) {
+			logger
+				.warn("Cannot set the shutdown phase timeouts of the graceful shutdown on lifecycle processor of type "
+						+ bean.getClass().getName()
+						+ "; 'spring.lifecycle.timeout-per-shutdown-phase' applies instead");
+			return bean;
+		}
+		Duration timeout = this.budget.getObject().afterPropagation();
+		for (int phase : PHASES) {
+			lifecycleProcessor.setTimeoutForShutdownPhase(phase, timeout.toMillis());
+		}
+		return bean;
+	}
+
+}

@@ -1,0 +1,73 @@
+package io.github.gracefulshutdown.metrics;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.gracefulshutdown.ShutdownOutcome;
+import io.github.gracefulshutdown.ShutdownPhaseListener;
+import io.github.gracefulshutdown.ShutdownPhaseNames;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * {@link ShutdownPhaseListener} that records the duration of every shutdown phase in
+ * Micrometer.
+ * <p>
+ * Meters:
+ * <ul>
+ * <li>{@code shutdown.phase.duration} (timer, Prometheus
+ * {@code shutdown_phase_duration_seconds}, a histogram with the configured bucket
+ * boundaries): how long a phase took. Tags: {@code phase} ({@code readiness},
+ * {@code propagation}, {@code http}, {@code kafka}, {@code scheduling}, {@code total})
+ * and {@code outcome} ({@code completed}, {@code timed_out}, {@code failed},
+ * {@code skipped}).</li>
+ * </ul>
+ * Every phase and outcome is registered up front: Spring Boot closes meter registries at
+ * the start of the shutdown, and a closed registry hands out no-op meters for new ids
+ * while existing meters keep recording.
+ */
+final class MicrometerShutdownPhaseListener implements ShutdownPhaseListener {
+
+	static final String METER_NAME = "shutdown.phase.duration";
+
+	static final String PHASE_TAG = "phase";
+
+	static final String OUTCOME_TAG = "outcome";
+
+	private final Map<String, Timer> timers = new LinkedHashMap<>();
+
+	MicrometerShutdownPhaseListener(MeterRegistry registry, List<Duration> buckets) {
+		this(registry, buckets, ShutdownPhaseNames.ALL);
+	}
+
+	MicrometerShutdownPhaseListener(MeterRegistry registry, List<Duration> buckets, Collection<String> phases) {
+		Duration[] slos = buckets.toArray(Duration[]::new);
+		for (String phase : phases) {
+			for (ShutdownOutcome outcome : ShutdownOutcome.values()) {
+				Timer timer = Timer.builder(METER_NAME)
+					.description("Duration of a graceful shutdown phase")
+					.tag(PHASE_TAG, phase)
+					.tag(OUTCOME_TAG, outcome.tagValue())
+					.serviceLevelObjectives(slos)
+					.register(registry);
+				this.timers.put(key(phase, outcome), timer);
+			}
+		}
+	}
+
+	@Override
+	public void phaseEnded(String phase, Duration duration, ShutdownOutcome outcome) {
+		Timer timer = this.timers.get(key(phase, outcome));
+		if (timer != null) {
+			timer.record(duration);
+		}
+	}
+
+	private static String key(String phase, ShutdownOutcome outcome) {
+		return phase + "/" + outcome.tagValue();
+	}
+
+}

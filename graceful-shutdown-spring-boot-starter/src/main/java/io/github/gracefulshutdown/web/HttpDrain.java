@@ -1,0 +1,46 @@
+package io.github.gracefulshutdown.web;
+
+import io.github.gracefulshutdown.InFlightRequests;
+import io.github.gracefulshutdown.ShutdownCoordinator;
+import io.github.gracefulshutdown.ShutdownOutcome;
+import io.github.gracefulshutdown.ShutdownPhase;
+import io.github.gracefulshutdown.ShutdownPhaseNames;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Times Spring Boot's web server drain as phase {@link ShutdownPhaseNames#HTTP}: it
+ * starts in the phase just before Boot pauses the connectors and ends in the phase just
+ * after the last in-flight request completed (or the drain gave up).
+ */
+final class HttpDrain {
+
+	private final ShutdownCoordinator coordinator;
+
+	private final InFlightRequests inFlightRequests;
+
+	private final boolean immediate;
+
+	private volatile @Nullable ShutdownPhase phase;
+
+	HttpDrain(ShutdownCoordinator coordinator, InFlightRequests inFlightRequests, boolean immediate) {
+		this.coordinator = coordinator;
+		this.inFlightRequests = inFlightRequests;
+		this.immediate = immediate;
+	}
+
+	void start() {
+		if (this.immediate) {
+			this.coordinator.skipPhase(ShutdownPhaseNames.HTTP, "server.shutdown is immediate");
+			return;
+		}
+		this.phase = this.coordinator.startPhase(ShutdownPhaseNames.HTTP, this.inFlightRequests::threads);
+	}
+
+	void end() {
+		ShutdownPhase phase = this.phase;
+		if (phase != null) {
+			phase.end((this.inFlightRequests.count() > 0) ? ShutdownOutcome.TIMED_OUT : ShutdownOutcome.COMPLETED);
+		}
+	}
+
+}

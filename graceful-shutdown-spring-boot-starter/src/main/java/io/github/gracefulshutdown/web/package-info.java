@@ -1,0 +1,8 @@
+/**
+ * Web integration: in-flight request tracking, {@code Connection: close} during the
+ * shutdown, and the timing of Spring Boot's web server drain.
+ */
+@NullMarked
+package io.github.gracefulshutdown.web;
+
+import org.jspecify.annotations.NullMarked;

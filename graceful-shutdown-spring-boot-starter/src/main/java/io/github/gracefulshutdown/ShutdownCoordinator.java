@@ -205,7 +205,8 @@ public final class ShutdownCoordinator {
 
 	/**
 	 * Complete the shutdown: time the {@link ShutdownPhaseNames#TOTAL total} and log the
-	 * summary line. Later calls do nothing.
+	 * summary line. Does nothing if the shutdown has not begun (a context that failed to
+	 * start stops its lifecycle beans without closing) or has already completed.
 	 * @return the report of the shutdown
 	 */
 	public ShutdownReport complete() {
@@ -223,13 +224,13 @@ public final class ShutdownCoordinator {
 
 	private ShutdownReport finish(boolean timedOut) {
 		Instant startedAt = this.startedAt;
-		Duration total = (startedAt != null) ? Duration.between(startedAt, this.clock.instant()) : Duration.ZERO;
 		synchronized (this.monitor) {
-			if (this.completed) {
+			if (startedAt == null || this.completed) {
 				return getReport();
 			}
 			this.completed = true;
 		}
+		Duration total = Duration.between(startedAt, this.clock.instant());
 		ShutdownOutcome outcome = timedOut ? ShutdownOutcome.TIMED_OUT : overallOutcome();
 		record(ShutdownPhaseNames.TOTAL, total, outcome);
 		ShutdownReport report = getReport();

@@ -280,6 +280,12 @@ public final class ShutdownCoordinator {
 		}
 	}
 
+	@Nullable Thread watchdogThread() {
+		synchronized (this.monitor) {
+			return (this.watchdog != null) ? this.watchdog.thread() : null;
+		}
+	}
+
 	Clock clock() {
 		return this.clock;
 	}

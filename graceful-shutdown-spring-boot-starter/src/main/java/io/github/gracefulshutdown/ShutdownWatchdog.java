@@ -11,6 +11,7 @@ import java.util.function.IntConsumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Daemon thread armed at the start of the shutdown. If the application has not finished
@@ -36,6 +37,8 @@ final class ShutdownWatchdog implements Runnable {
 
 	private final Clock clock;
 
+	private volatile @Nullable Thread thread;
+
 	ShutdownWatchdog(ShutdownCoordinator coordinator, Instant deadline, BooleanSupplier closed, boolean halt,
 			IntConsumer halter, Clock clock) {
 		this.coordinator = coordinator;
@@ -49,7 +52,12 @@ final class ShutdownWatchdog implements Runnable {
 	void start() {
 		Thread thread = new Thread(this, "graceful-shutdown-watchdog");
 		thread.setDaemon(true);
+		this.thread = thread;
 		thread.start();
+	}
+
+	@Nullable Thread thread() {
+		return this.thread;
 	}
 
 	@Override

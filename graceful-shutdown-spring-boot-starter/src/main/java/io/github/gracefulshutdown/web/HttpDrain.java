@@ -10,19 +10,20 @@ import org.jspecify.annotations.Nullable;
 /**
  * Times Spring Boot's web server drain as phase {@link ShutdownPhaseNames#HTTP}: it
  * starts in the phase just before Boot pauses the connectors and ends in the phase just
- * after the last in-flight request completed (or the drain gave up).
+ * after the last in-flight request completed (or the drain gave up). Requests still in
+ * flight at that point make the outcome {@code timed_out}.
  */
 final class HttpDrain {
 
 	private final ShutdownCoordinator coordinator;
 
-	private final InFlightRequests inFlightRequests;
+	private final @Nullable InFlightRequests inFlightRequests;
 
 	private final boolean immediate;
 
 	private volatile @Nullable ShutdownPhase phase;
 
-	HttpDrain(ShutdownCoordinator coordinator, InFlightRequests inFlightRequests, boolean immediate) {
+	HttpDrain(ShutdownCoordinator coordinator, @Nullable InFlightRequests inFlightRequests, boolean immediate) {
 		this.coordinator = coordinator;
 		this.inFlightRequests = inFlightRequests;
 		this.immediate = immediate;
@@ -33,13 +34,17 @@ final class HttpDrain {
 			this.coordinator.skipPhase(ShutdownPhaseNames.HTTP, "server.shutdown is immediate");
 			return;
 		}
-		this.phase = this.coordinator.startPhase(ShutdownPhaseNames.HTTP, this.inFlightRequests::threads);
+		InFlightRequests inFlightRequests = this.inFlightRequests;
+		this.phase = (inFlightRequests != null)
+				? this.coordinator.startPhase(ShutdownPhaseNames.HTTP, inFlightRequests::threads)
+				: this.coordinator.startPhase(ShutdownPhaseNames.HTTP);
 	}
 
 	void end() {
 		ShutdownPhase phase = this.phase;
 		if (phase != null) {
-			phase.end((this.inFlightRequests.count() > 0) ? ShutdownOutcome.TIMED_OUT : ShutdownOutcome.COMPLETED);
+			boolean requestsLeft = this.inFlightRequests != null && this.inFlightRequests.count() > 0;
+			phase.end(requestsLeft ? ShutdownOutcome.TIMED_OUT : ShutdownOutcome.COMPLETED);
 		}
 	}
 

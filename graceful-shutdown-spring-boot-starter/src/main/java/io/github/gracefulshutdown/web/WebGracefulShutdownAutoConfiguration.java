@@ -1,12 +1,14 @@
 package io.github.gracefulshutdown.web;
 
 import io.github.gracefulshutdown.GracefulShutdownPhases;
+import io.github.gracefulshutdown.InFlightRequests;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
 import io.github.gracefulshutdown.autoconfigure.ConditionalOnGracefulShutdownEnabled;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -43,10 +45,10 @@ public final class WebGracefulShutdownAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "gracefulShutdownHttpDrain")
-	HttpDrain gracefulShutdownHttpDrain(ShutdownCoordinator coordinator, ShutdownRequestFilter requestFilter,
-			Environment environment) {
+	HttpDrain gracefulShutdownHttpDrain(ShutdownCoordinator coordinator,
+			ObjectProvider<InFlightRequests> inFlightRequests, Environment environment) {
 		boolean immediate = "immediate".equalsIgnoreCase(environment.getProperty("server.shutdown", "graceful"));
-		return new HttpDrain(coordinator, requestFilter, immediate);
+		return new HttpDrain(coordinator, inFlightRequests.getIfUnique(), immediate);
 	}
 
 	@Bean

@@ -1,0 +1,198 @@
+package io.github.gracefulshutdown.autoconfigure;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import io.github.gracefulshutdown.ShutdownCoordinator;
+import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
+import io.github.gracefulshutdown.SignalForceExit;
+import io.github.gracefulshutdown.metrics.GracefulShutdownMetricsAutoConfiguration;
+import io.github.gracefulshutdown.readiness.PropagationDelayListener;
+import io.github.gracefulshutdown.readiness.ReadinessGuard;
+import io.github.gracefulshutdown.web.WebGracefulShutdownAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.catalina.startup.Tomcat;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
+import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.support.DefaultLifecycleProcessor;
+import org.springframework.test.util.ReflectionTestUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link GracefulShutdownAutoConfiguration}.
+ */
+class GracefulShutdownAutoConfigurationTests {
+
+	private static final AutoConfigurations AUTO_CONFIGURATIONS = AutoConfigurations.of(
+			GracefulShutdownAutoConfiguration.class, GracefulShutdownMetricsAutoConfiguration.class,
+			WebGracefulShutdownAutoConfiguration.class, LifecycleAutoConfiguration.class,
+			ApplicationAvailabilityAutoConfiguration.class);
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AUTO_CONFIGURATIONS);
+
+	private final WebApplicationContextRunner webContextRunner = new WebApplicationContextRunner()
+		.withConfiguration(AUTO_CONFIGURATIONS);
+
+	@Test
+	void coreBeansAreAddedByDefault() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(ShutdownCoordinator.class)
+			.hasSingleBean(ShutdownBudget.class)
+			.hasSingleBean(PropagationDelayListener.class)
+			.hasSingleBean(ReadinessGuard.class)
+			.hasSingleBean(SignalForceExit.class)
+			.hasBean("gracefulShutdownComplete")
+			.hasBean("gracefulShutdownPhaseTimeoutsPostProcessor")
+			.doesNotHaveBean("gracefulShutdownRequestFilter"));
+	}
+
+	@Test
+	void webBeansAreAddedToAServletWebApplication() {
+		this.webContextRunner.run((context) -> assertThat(context).hasSingleBean(ShutdownCoordinator.class)
+			.hasBean("gracefulShutdownRequestFilter")
+			.hasBean("gracefulShutdownHttpDrainStart")
+			.hasBean("gracefulShutdownHttpDrainEnd"));
+	}
+
+	@Test
+	void nothingIsAddedWhenDisabled() {
+		this.webContextRunner.withPropertyValues("graceful-shutdown.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ShutdownCoordinator.class)
+				.doesNotHaveBean(GracefulShutdownProperties.class)
+				.doesNotHaveBean(PropagationDelayListener.class)
+				.doesNotHaveBean(ReadinessGuard.class)
+				.doesNotHaveBean(SignalForceExit.class)
+				.doesNotHaveBean(ShutdownMarkerLifecycle.class)
+				.doesNotHaveBean("gracefulShutdownPhaseTimeoutsPostProcessor")
+				.doesNotHaveBean("gracefulShutdownRequestFilter")
+				.doesNotHaveBean("gracefulShutdownMeterListener"));
+	}
+
+	@Test
+	void whenUserDefinesCoordinatorThenAutoConfigurationBacksOff() {
+		this.contextRunner.withUserConfiguration(UserCoordinatorConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(ShutdownCoordinator.class)
+				.getBean(ShutdownCoordinator.class)
+				.isSameAs(context.getBean("userCoordinator")));
+	}
+
+	@Test
+	void whenUserDefinesRequestFilterThenAutoConfigurationBacksOff() {
+		this.webContextRunner.withUserConfiguration(UserRequestFilterConfiguration.class)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasBean("gracefulShutdownHttpDrainStart")
+				.getBean("gracefulShutdownRequestFilter")
+				.isEqualTo("user"));
+	}
+
+	@Test
+	void secondSignalForceExitCanBeDisabled() {
+		this.contextRunner.withPropertyValues("graceful-shutdown.force-exit.on-second-signal=false")
+			.run((context) -> assertThat(context).hasSingleBean(ShutdownCoordinator.class)
+				.doesNotHaveBean(SignalForceExit.class));
+	}
+
+	@Test
+	void worksWithoutMicrometer() {
+		this.webContextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(ShutdownCoordinator.class)
+				.hasBean("gracefulShutdownRequestFilter")
+				.doesNotHaveBean("gracefulShutdownMeterListener"));
+	}
+
+	@Test
+	void worksWithoutTomcat() {
+		this.webContextRunner.withClassLoader(new FilteredClassLoader(Tomcat.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(ShutdownCoordinator.class)
+				.hasBean("gracefulShutdownRequestFilter"));
+	}
+
+	@Test
+	void worksWithoutActuator() {
+		this.webContextRunner
+			.withClassLoader(
+					new FilteredClassLoader("org.springframework.boot.actuate", "org.springframework.boot.health"))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(ShutdownCoordinator.class)
+				.hasSingleBean(PropagationDelayListener.class));
+	}
+
+	@Test
+	void worksWithoutServletApi() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("jakarta.servlet", "org.springframework.web"))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(ShutdownCoordinator.class)
+				.doesNotHaveBean("gracefulShutdownRequestFilter"));
+	}
+
+	@Test
+	void shutdownPhaseTimeoutsAreSetFromTheBudget() {
+		this.contextRunner
+			.withPropertyValues("graceful-shutdown.timeout=20s", "graceful-shutdown.propagation-delay=4s",
+					"spring.lifecycle.timeout-per-shutdown-phase=3s")
+			.run((context) -> {
+				DefaultLifecycleProcessor processor = context.getBean(DefaultLifecycleProcessor.class);
+				assertThat(shutdownTimeout(processor, Integer.MAX_VALUE - 1024)).isEqualTo(16000);
+				assertThat(shutdownTimeout(processor, Integer.MAX_VALUE - 50)).isEqualTo(16000);
+				assertThat(shutdownTimeout(processor, Integer.MAX_VALUE - 1025)).isEqualTo(16000);
+				assertThat(shutdownTimeout(processor, Integer.MAX_VALUE)).isEqualTo(3000);
+			});
+	}
+
+	@Test
+	void nonWebApplicationRefusesTrafficWhenClosed() {
+		this.contextRunner.run((context) -> {
+			ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
+			ShutdownCoordinator coordinator = context.getBean(ShutdownCoordinator.class);
+			AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+			assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
+			context.close();
+			assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.REFUSING_TRAFFIC);
+			assertThat(coordinator.getReport().summary()).contains("readiness=")
+				.contains("propagation=0ms skipped")
+				.contains("total=");
+		});
+	}
+
+	private static long shutdownTimeout(DefaultLifecycleProcessor processor, int phase) {
+		Long timeout = ReflectionTestUtils.invokeMethod(processor, "determineShutdownTimeout", phase);
+		assertThat(timeout).isNotNull();
+		return timeout;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserCoordinatorConfiguration {
+
+		@Bean
+		ShutdownCoordinator userCoordinator() {
+			return new ShutdownCoordinator(Duration.ofSeconds(10), false, List.of(), Clock.systemUTC());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserRequestFilterConfiguration {
+
+		@Bean
+		String gracefulShutdownRequestFilter() {
+			return "user";
+		}
+
+	}
+
+}

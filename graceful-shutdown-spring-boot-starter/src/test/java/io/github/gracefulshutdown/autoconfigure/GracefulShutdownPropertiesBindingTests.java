@@ -1,0 +1,130 @@
+package io.github.gracefulshutdown.autoconfigure;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for binding and validating {@link GracefulShutdownProperties}.
+ */
+class GracefulShutdownPropertiesBindingTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(GracefulShutdownAutoConfiguration.class));
+
+	@Test
+	void defaults() {
+		this.contextRunner.run((context) -> {
+			ShutdownBudget budget = context.getBean(ShutdownBudget.class);
+			assertThat(budget.timeout()).isEqualTo(Duration.ofSeconds(25));
+			assertThat(budget.propagationDelay()).isZero();
+			GracefulShutdownProperties properties = context.getBean(GracefulShutdownProperties.class);
+			assertThat(properties.getWeb().isConnectionClose()).isTrue();
+			assertThat(properties.getForceExit().isOnTimeout()).isTrue();
+			assertThat(properties.getMetrics().getBuckets()).hasSize(14).first().isEqualTo(Duration.ofMillis(100));
+			assertThat(properties.getMetrics().getBuckets()).last().isEqualTo(Duration.ofSeconds(120));
+		});
+	}
+
+	@Test
+	void valuesAreBound() {
+		this.contextRunner
+			.withPropertyValues("graceful-shutdown.timeout=40s", "graceful-shutdown.propagation-delay=2s",
+					"graceful-shutdown.web.connection-close=false", "graceful-shutdown.force-exit.on-timeout=false",
+					"graceful-shutdown.metrics.buckets=1s,10s")
+			.run((context) -> {
+				ShutdownBudget budget = context.getBean(ShutdownBudget.class);
+				assertThat(budget.timeout()).isEqualTo(Duration.ofSeconds(40));
+				assertThat(budget.propagationDelay()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(budget.afterPropagation()).isEqualTo(Duration.ofSeconds(38));
+				GracefulShutdownProperties properties = context.getBean(GracefulShutdownProperties.class);
+				assertThat(properties.getWeb().isConnectionClose()).isFalse();
+				assertThat(properties.getForceExit().isOnTimeout()).isFalse();
+				assertThat(properties.getMetrics().getBuckets()).containsExactly(Duration.ofSeconds(1),
+						Duration.ofSeconds(10));
+			});
+	}
+
+	@Test
+	void propagationDelayDefaultsToFiveSecondsOnKubernetes() {
+		this.contextRunner.withPropertyValues("spring.main.cloud-platform=kubernetes")
+			.run((context) -> assertThat(context.getBean(ShutdownBudget.class).propagationDelay())
+				.isEqualTo(Duration.ofSeconds(5)));
+	}
+
+	@Test
+	void propagationDelayDefaultOnKubernetesFitsInAShortTimeout() {
+		this.contextRunner.withPropertyValues("spring.main.cloud-platform=kubernetes", "graceful-shutdown.timeout=4s")
+			.run((context) -> assertThat(context.getBean(ShutdownBudget.class).propagationDelay())
+				.isEqualTo(Duration.ofSeconds(2)));
+	}
+
+	@Test
+	void explicitPropagationDelayWinsOnKubernetes() {
+		this.contextRunner
+			.withPropertyValues("spring.main.cloud-platform=kubernetes", "graceful-shutdown.propagation-delay=0s")
+			.run((context) -> assertThat(context.getBean(ShutdownBudget.class).propagationDelay()).isZero());
+	}
+
+	@Test
+	void zeroTimeoutFailsStartup() {
+		this.contextRunner.withPropertyValues("graceful-shutdown.timeout=0s")
+			.run((context) -> assertFailure(context, "graceful-shutdown.timeout", "0s", "must be positive", "25s"));
+	}
+
+	@Test
+	void negativeTimeoutFailsStartup() {
+		this.contextRunner.withPropertyValues("graceful-shutdown.timeout=-5s")
+			.run((context) -> assertFailure(context, "graceful-shutdown.timeout", "-5s", "must be positive", "25s"));
+	}
+
+	@Test
+	void negativePropagationDelayFailsStartup() {
+		this.contextRunner.withPropertyValues("graceful-shutdown.propagation-delay=-1s")
+			.run((context) -> assertFailure(context, "graceful-shutdown.propagation-delay", "-1s",
+					"must not be negative", "5s"));
+	}
+
+	@Test
+	void propagationDelayThatDoesNotFitInTheBudgetFailsStartup() {
+		this.contextRunner
+			.withPropertyValues("graceful-shutdown.timeout=25s", "graceful-shutdown.propagation-delay=30s")
+			.run((context) -> assertFailure(context, "graceful-shutdown.propagation-delay", "30s",
+					"must be shorter than 'graceful-shutdown.timeout' (25s)", "5s"));
+	}
+
+	@Test
+	void propagationDelayEqualToTheBudgetFailsStartup() {
+		this.contextRunner
+			.withPropertyValues("graceful-shutdown.timeout=10s", "graceful-shutdown.propagation-delay=10s")
+			.run((context) -> assertFailure(context, "graceful-shutdown.propagation-delay", "10s",
+					"must be shorter than 'graceful-shutdown.timeout' (10s)", "2s"));
+	}
+
+	@Test
+	void nonPositiveBucketFailsStartup() {
+		this.contextRunner.withPropertyValues("graceful-shutdown.metrics.buckets=1s,0ms")
+			.run((context) -> assertFailure(context, "graceful-shutdown.metrics.buckets", "0s", "must be positive",
+					"100ms,1s,5s,30s,120s"));
+	}
+
+	private void assertFailure(AssertableApplicationContext context, String key, String value, String reason,
+			String validValue) {
+		assertThat(context).hasFailed();
+		FailureAnalysis analysis = new InvalidShutdownConfigurationFailureAnalyzer()
+			.analyze(context.getStartupFailure());
+		assertThat(analysis).isNotNull();
+		assertThat(analysis.getDescription()).contains("Property: " + key)
+			.contains("Value: \"" + value + "\"")
+			.contains(reason);
+		assertThat(analysis.getAction()).contains("'" + key + "'").contains(validValue);
+	}
+
+}

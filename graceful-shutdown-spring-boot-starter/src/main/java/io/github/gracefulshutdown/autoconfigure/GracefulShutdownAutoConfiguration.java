@@ -14,8 +14,10 @@ import io.github.gracefulshutdown.readiness.ReadinessGuard;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -30,7 +32,7 @@ import org.springframework.core.env.Environment;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration")
+@AutoConfiguration(after = { ApplicationAvailabilityAutoConfiguration.class, LifecycleAutoConfiguration.class })
 @ConditionalOnGracefulShutdownEnabled
 @EnableConfigurationProperties(GracefulShutdownProperties.class)
 public final class GracefulShutdownAutoConfiguration {
@@ -49,6 +51,8 @@ public final class GracefulShutdownAutoConfiguration {
 				listeners.orderedStream().toList(), Clock.systemUTC());
 	}
 
+	// Registered after the ApplicationAvailability bean, so that for an ACCEPTING_TRAFFIC
+	// event the guard runs last and its REFUSING_TRAFFIC is the state that sticks
 	@Bean
 	@ConditionalOnMissingBean
 	ReadinessGuard gracefulShutdownReadinessGuard(ConfigurableApplicationContext context,

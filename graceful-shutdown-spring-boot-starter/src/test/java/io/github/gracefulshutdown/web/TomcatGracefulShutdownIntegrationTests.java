@@ -1,0 +1,191 @@
+package io.github.gracefulshutdown.web;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.github.gracefulshutdown.InFlightRequests;
+import io.github.gracefulshutdown.ShutdownCoordinator;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Integration tests of the graceful shutdown of a Spring MVC application on a real
+ * Tomcat, closed as the shutdown hook would close it.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class TomcatGracefulShutdownIntegrationTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private ConfigurableApplicationContext context;
+
+	@AfterEach
+	void closeContext() {
+		if (this.context != null) {
+			this.context.close();
+		}
+	}
+
+	@Test
+	void servesDuringTheDelayThenDrainsAndRefusesNewConnections() throws Exception {
+		int port = start("--graceful-shutdown.propagation-delay=2s");
+		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
+		ShutdownCoordinator coordinator = this.context.getBean(ShutdownCoordinator.class);
+		CompletableFuture<HttpResponse<String>> inFlight = sendAsync(port, "/slow?ms=6000");
+		awaitInFlight(1);
+		CompletableFuture<Void> closed = CompletableFuture.runAsync(this.context::close);
+		await().atMost(WAIT).until(coordinator::isShuttingDown);
+
+		HttpResponse<String> duringDelay = send(port, "/slow?ms=0");
+		assertThat(duringDelay.statusCode()).isEqualTo(200);
+		assertThat(duringDelay.headers().firstValue("connection")).hasValue("close");
+		assertThat(send(port, "/actuator/health/readiness").statusCode()).isEqualTo(503);
+
+		await().atMost(WAIT).until(() -> isRefused(port));
+		assertThat(inFlight).isNotDone();
+		assertThat(inFlight.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+		closed.get(30, TimeUnit.SECONDS);
+		assertThat(isRefused(port)).isTrue();
+
+		assertThat(timer(registry, "propagation", "completed").count()).isOne();
+		assertThat(timer(registry, "propagation", "completed").totalTime(TimeUnit.MILLISECONDS)).isGreaterThan(1900);
+		assertThat(timer(registry, "http", "completed").count()).isOne();
+		assertThat(timer(registry, "readiness", "completed").count()).isOne();
+		assertThat(timer(registry, "total", "completed").count()).isOne();
+		assertThat(timer(registry, "http", "timed_out").count()).isZero();
+	}
+
+	@Test
+	void readinessStaysDownWhenAcceptingTrafficArrivesAfterTheShutdownBegan() throws Exception {
+		int port = start("--graceful-shutdown.propagation-delay=2s");
+		ShutdownCoordinator coordinator = this.context.getBean(ShutdownCoordinator.class);
+		CompletableFuture<Void> closed = CompletableFuture.runAsync(this.context::close);
+		await().atMost(WAIT).until(coordinator::isShuttingDown);
+		AvailabilityChangeEvent.publish(this.context, ReadinessState.ACCEPTING_TRAFFIC);
+		assertThat(send(port, "/actuator/health/readiness").statusCode()).isEqualTo(503);
+		closed.get(30, TimeUnit.SECONDS);
+	}
+
+	@Test
+	void lifecycleTimeoutPerShutdownPhaseDoesNotCutTheDrainShort() throws Exception {
+		int port = start("--spring.lifecycle.timeout-per-shutdown-phase=1s");
+		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
+		CompletableFuture<HttpResponse<String>> inFlight = sendAsync(port, "/slow?ms=3000");
+		awaitInFlight(1);
+		this.context.close();
+		assertThat(inFlight.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+		Timer http = timer(registry, "http", "completed");
+		assertThat(http.count()).isOne();
+		assertThat(http.totalTime(TimeUnit.MILLISECONDS)).isGreaterThan(1500);
+	}
+
+	@Test
+	void drainThatOverrunsTheBudgetIsTimedOut(CapturedOutput output) throws Exception {
+		int port = start("--graceful-shutdown.timeout=4s", "--graceful-shutdown.force-exit.on-timeout=false");
+		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
+		sendAsync(port, "/slow?ms=20000");
+		awaitInFlight(1);
+		long start = System.nanoTime();
+		this.context.close();
+		Duration closing = Duration.ofNanos(System.nanoTime() - start);
+		assertThat(closing).isLessThan(Duration.ofSeconds(15));
+		assertThat(timer(registry, "http", "timed_out").count()).isOne();
+		assertThat(timer(registry, "total", "timed_out").count()).isOne();
+		assertThat(output).contains("Graceful shutdown phase 'http' timed out after");
+	}
+
+	private int start(String... args) {
+		this.context = new SpringApplicationBuilder(SlowApplication.class).run(concat(args, "--server.port=0",
+				"--spring.main.banner-mode=off", "--management.endpoints.web.exposure.include=health"));
+		return ((WebServerApplicationContext) this.context).getWebServer().getPort();
+	}
+
+	private void awaitInFlight(int count) {
+		InFlightRequests inFlightRequests = this.context.getBean(InFlightRequests.class);
+		await().atMost(WAIT).until(() -> inFlightRequests.count() == count);
+	}
+
+	private HttpResponse<String> send(int port, String path) throws IOException, InterruptedException {
+		return this.client.send(request(port, path), BodyHandlers.ofString());
+	}
+
+	private CompletableFuture<HttpResponse<String>> sendAsync(int port, String path) {
+		return this.client.sendAsync(request(port, path), BodyHandlers.ofString());
+	}
+
+	private static HttpRequest request(int port, String path) {
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.timeout(Duration.ofSeconds(60))
+			.build();
+	}
+
+	private static boolean isRefused(int port) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+			return false;
+		}
+		catch (ConnectException ex) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private static Timer timer(MeterRegistry registry, String phase, String outcome) {
+		return registry.get("shutdown.phase.duration").tags("phase", phase, "outcome", outcome).timer();
+	}
+
+	private static String[] concat(String[] first, String... second) {
+		String[] all = new String[first.length + second.length];
+		System.arraycopy(first, 0, all, 0, first.length);
+		System.arraycopy(second, 0, all, first.length, second.length);
+		return all;
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@RestController
+	static class SlowApplication {
+
+		@GetMapping("/slow")
+		String slow(@RequestParam long ms) throws InterruptedException {
+			Thread.sleep(ms);
+			return "slept " + ms;
+		}
+
+	}
+
+}

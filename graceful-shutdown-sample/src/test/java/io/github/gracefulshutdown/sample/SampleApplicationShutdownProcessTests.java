@@ -1,0 +1,159 @@
+package io.github.gracefulshutdown.sample;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.github.gracefulshutdown.GracefulShutdownExitCodes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Process-level tests of the sample application receiving real signals.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class SampleApplicationShutdownProcessTests {
+
+	private static final int SIGTERM_EXIT_CODE = 128 + 15;
+
+	private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
+
+	private static final Duration SHUTDOWN_LOG_TIMEOUT = Duration.ofSeconds(20);
+
+	private final HttpClient httpClient = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(10))
+		.build();
+
+	private Path log;
+
+	private SampleApplicationProcess application;
+
+	@BeforeEach
+	void prepareLog(TestInfo testInfo) {
+		String name = testInfo.getTestMethod().orElseThrow().getName();
+		Path jar = Path.of(System.getProperty("sample.jar", "target/graceful-shutdown-sample.jar")).toAbsolutePath();
+		this.log = jar.resolveSibling("process-tests").resolve(name + ".log");
+	}
+
+	@AfterEach
+	void stopApplication() {
+		if (this.application != null) {
+			this.application.close();
+		}
+	}
+
+	@Test
+	void sigtermExitsAfterDelayAndDrainAndLogsEveryPhase() throws Exception {
+		this.application = SampleApplicationProcess.start(this.log, "--graceful-shutdown.propagation-delay=2s");
+		// The propagation delay only runs once readiness has been ACCEPTING_TRAFFIC
+		await("readiness UP").atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> get("/actuator/health/readiness").statusCode() == 200);
+		CompletableFuture<HttpResponse<String>> inFlight = getAsync("/work?ms=3000");
+		this.application.awaitLog(Duration.ofSeconds(20), "GET \"/work?ms=3000\"");
+		long signalled = System.nanoTime();
+		this.application.sigterm();
+		this.application.awaitLog(SHUTDOWN_LOG_TIMEOUT, "Graceful shutdown phase 'propagation' started");
+		// During the delay the application still serves, but tells clients to go away
+		HttpResponse<String> duringDelay = get("/work?ms=10");
+		HttpResponse<String> readiness = get("/actuator/health/readiness");
+		int exitCode = this.application.awaitExit(EXIT_TIMEOUT);
+		Duration elapsed = Duration.ofNanos(System.nanoTime() - signalled);
+		assertThat(exitCode).isEqualTo(SIGTERM_EXIT_CODE);
+		assertThat(elapsed).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(15));
+		assertThat(duringDelay.statusCode()).isEqualTo(200);
+		assertThat(duringDelay.headers().firstValue("connection")).hasValue("close");
+		assertThat(readiness.statusCode()).isEqualTo(503);
+		HttpResponse<String> inFlightResponse = inFlight.get(30, TimeUnit.SECONDS);
+		assertThat(inFlightResponse.statusCode()).isEqualTo(200);
+		assertThat(inFlightResponse.body()).isEqualTo("worked 3000 ms\n");
+		String output = this.application.log();
+		assertThat(output).contains("Graceful shutdown started by SIGTERM with 1 in-flight HTTP request(s) "
+				+ "(budget 25000 ms, propagation delay 2000 ms)");
+		for (String phase : new String[] { "readiness", "propagation", "http" }) {
+			assertThat(output).contains("Graceful shutdown phase '" + phase + "' started")
+				.containsPattern("Graceful shutdown phase '" + phase + "' completed in \\d+ ms");
+		}
+		Matcher summary = Pattern
+			.compile("Graceful shutdown completed in (\\d+) ms \\(budget 25000 ms\\): readiness=\\d+ms completed, "
+					+ "propagation=(\\d+)ms completed, http=\\d+ms completed, total=(\\d+)ms completed")
+			.matcher(output);
+		assertThat(summary.find()).as("summary line in %s", this.log).isTrue();
+		assertThat(Long.parseLong(summary.group(2))).isGreaterThanOrEqualTo(2000);
+		assertThat(summary.group(3)).isEqualTo(summary.group(1));
+	}
+
+	@Test
+	void watchdogHaltsAtBudgetAndNamesStuckPhase() throws Exception {
+		this.application = SampleApplicationProcess.start(this.log, "--graceful-shutdown.timeout=4s",
+				"--graceful-shutdown.propagation-delay=0s");
+		CompletableFuture<HttpResponse<String>> stuck = getAsync("/stuck?ms=120000");
+		this.application.awaitLog(Duration.ofSeconds(20), "GET \"/stuck?ms=120000\"");
+		long signalled = System.nanoTime();
+		this.application.sigterm();
+		int exitCode = this.application.awaitExit(EXIT_TIMEOUT);
+		Duration elapsed = Duration.ofNanos(System.nanoTime() - signalled);
+		assertThat(exitCode).isEqualTo(GracefulShutdownExitCodes.BUDGET_EXCEEDED);
+		assertThat(elapsed).isBetween(Duration.ofMillis(3500), Duration.ofSeconds(12));
+		assertThat(awaitDone(stuck)).isCompletedExceptionally();
+		String output = this.application.log();
+		assertThat(output).containsPattern("ERROR .* Graceful shutdown exceeded its budget of 4000 ms; "
+				+ "phase 'http' still running after \\d+ ms\\. Halting the JVM with exit code 124");
+		assertThat(output).contains("WorkController.stuck");
+		assertThat(output).doesNotContain("Graceful shutdown completed");
+	}
+
+	@Test
+	void secondSigtermHaltsImmediately() throws Exception {
+		this.application = SampleApplicationProcess.start(this.log, "--graceful-shutdown.timeout=60s",
+				"--graceful-shutdown.propagation-delay=0s");
+		CompletableFuture<HttpResponse<String>> inFlight = getAsync("/work?ms=30000");
+		this.application.awaitLog(Duration.ofSeconds(20), "GET \"/work?ms=30000\"");
+		this.application.sigterm();
+		this.application.awaitLog(SHUTDOWN_LOG_TIMEOUT, "Graceful shutdown phase 'http' started");
+		long signalledAgain = System.nanoTime();
+		this.application.sigterm();
+		int exitCode = this.application.awaitExit(EXIT_TIMEOUT);
+		Duration elapsed = Duration.ofNanos(System.nanoTime() - signalledAgain);
+		assertThat(exitCode).isEqualTo(GracefulShutdownExitCodes.SECOND_SIGNAL);
+		assertThat(elapsed).isLessThan(Duration.ofSeconds(5));
+		assertThat(awaitDone(inFlight)).isCompletedExceptionally();
+		String output = this.application.log();
+		assertThat(output).contains("Received SIGTERM again while shutting down, halting the JVM with exit code 125");
+		assertThat(output).doesNotContain("Graceful shutdown completed");
+	}
+
+	private <T> CompletableFuture<T> awaitDone(CompletableFuture<T> future) {
+		// The client notices the closed connection shortly after the process exits
+		await("response or failure").atMost(Duration.ofSeconds(30)).until(future::isDone);
+		return future;
+	}
+
+	private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+		return this.httpClient.send(request(pathAndQuery), BodyHandlers.ofString());
+	}
+
+	private CompletableFuture<HttpResponse<String>> getAsync(String pathAndQuery) {
+		return this.httpClient.sendAsync(request(pathAndQuery), BodyHandlers.ofString());
+	}
+
+	private HttpRequest request(String pathAndQuery) {
+		return HttpRequest.newBuilder(this.application.uri(pathAndQuery)).timeout(Duration.ofSeconds(60)).GET().build();
+	}
+
+}

@@ -53,6 +53,8 @@ public final class ShutdownCoordinator {
 
 	private final List<ShutdownReport.Phase> ended = new ArrayList<>();
 
+	private final List<ShutdownPhase> timedOut = new ArrayList<>();
+
 	private boolean completed;
 
 	/**
@@ -192,6 +194,9 @@ public final class ShutdownCoordinator {
 		Duration duration = phase.elapsed();
 		synchronized (this.monitor) {
 			this.running.remove(phase.name(), phase);
+			if (outcome == ShutdownOutcome.TIMED_OUT) {
+				this.timedOut.add(phase);
+			}
 		}
 		String message = "Graceful shutdown phase '" + phase.name() + "' ";
 		switch (outcome) {
@@ -271,6 +276,12 @@ public final class ShutdownCoordinator {
 	List<ShutdownPhase> runningPhases() {
 		synchronized (this.monitor) {
 			return List.copyOf(this.running.values());
+		}
+	}
+
+	List<ShutdownPhase> timedOutPhases() {
+		synchronized (this.monitor) {
+			return List.copyOf(this.timedOut);
 		}
 	}
 

@@ -6,6 +6,8 @@ import java.util.Collection;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A running shutdown phase, started through {@link ShutdownCoordinator#startPhase}. It
  * ends once; later calls to {@link #end} are ignored.
@@ -24,6 +26,8 @@ public final class ShutdownPhase {
 
 	private final AtomicBoolean ended = new AtomicBoolean();
 
+	private volatile @Nullable Duration duration;
+
 	ShutdownPhase(ShutdownCoordinator coordinator, String name, Instant startedAt,
 			Supplier<Collection<Thread>> holders) {
 		this.coordinator = coordinator;
@@ -41,11 +45,12 @@ public final class ShutdownPhase {
 	}
 
 	/**
-	 * Return how long the phase has been running.
+	 * Return how long the phase has been running, or how long it ran once it has ended.
 	 * @return the elapsed time
 	 */
 	public Duration elapsed() {
-		return Duration.between(this.startedAt, this.coordinator.clock().instant());
+		Duration duration = this.duration;
+		return (duration != null) ? duration : Duration.between(this.startedAt, this.coordinator.clock().instant());
 	}
 
 	/**
@@ -57,6 +62,7 @@ public final class ShutdownPhase {
 		if (!this.ended.compareAndSet(false, true)) {
 			return false;
 		}
+		this.duration = Duration.between(this.startedAt, this.coordinator.clock().instant());
 		this.coordinator.phaseEnded(this, outcome);
 		return true;
 	}

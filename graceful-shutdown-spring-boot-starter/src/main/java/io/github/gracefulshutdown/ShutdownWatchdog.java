@@ -3,6 +3,7 @@ package io.github.gracefulshutdown;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -83,9 +84,6 @@ final class ShutdownWatchdog implements Runnable {
 		StringBuilder message = new StringBuilder("Graceful shutdown exceeded its budget of ")
 			.append(this.coordinator.getTimeout().toMillis())
 			.append(" ms");
-		if (running.isEmpty()) {
-			message.append("; no phase of the starter was running (the context was still closing)");
-		}
 		for (ShutdownPhase phase : running) {
 			message.append("; phase '")
 				.append(phase.name())
@@ -93,6 +91,22 @@ final class ShutdownWatchdog implements Runnable {
 				.append(phase.elapsed().toMillis())
 				.append(" ms");
 			holders.addAll(phase.holders());
+		}
+		for (ShutdownPhase phase : this.coordinator.timedOutPhases()) {
+			Collection<Thread> busy = phase.holders();
+			if (!busy.isEmpty()) {
+				message.append("; phase '")
+					.append(phase.name())
+					.append("' timed out after ")
+					.append(phase.elapsed().toMillis())
+					.append(" ms with ")
+					.append(busy.size())
+					.append(" thread(s) still busy");
+				holders.addAll(busy);
+			}
+		}
+		if (holders.isEmpty()) {
+			message.append("; no phase of the starter is running, the application context is still closing");
 		}
 		Thread closingThread = this.coordinator.closingThread();
 		if (closingThread != null) {

@@ -158,6 +158,32 @@ class ShutdownCoordinatorTests {
 	}
 
 	@Test
+	void watchdogNamesATimedOutPhaseWhoseThreadsAreStillBusy(CapturedOutput output) throws InterruptedException {
+		ShutdownCoordinator coordinator = coordinator(Duration.ofSeconds(4), true);
+		CountDownLatch stuck = new CountDownLatch(1);
+		Thread holder = new Thread(() -> awaitQuietly(stuck), "stuck-request");
+		holder.start();
+		await().atMost(Duration.ofSeconds(30)).until(() -> holder.getState() == Thread.State.TIMED_WAITING);
+		try {
+			coordinator.begin(this.closed::get);
+			ShutdownPhase http = coordinator.startPhase(ShutdownPhaseNames.HTTP, () -> List.of(holder));
+			this.clock.advance(Duration.ofMillis(3600));
+			http.end(ShutdownOutcome.TIMED_OUT);
+			this.clock.advance(Duration.ofMillis(400));
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.haltCode.get() != -1);
+		}
+		finally {
+			stuck.countDown();
+			holder.join(TimeUnit.SECONDS.toMillis(30));
+		}
+		assertThat(this.haltCode.get()).isEqualTo(GracefulShutdownExitCodes.BUDGET_EXCEEDED);
+		assertThat(output)
+			.contains("Graceful shutdown exceeded its budget of 4000 ms; phase 'http' timed out after 3600 ms with 1 "
+					+ "thread(s) still busy. Halting the JVM with exit code 124")
+			.contains("ShutdownCoordinatorTests.awaitQuietly");
+	}
+
+	@Test
 	void watchdogOnlyLogsWhenForceExitIsDisabled(CapturedOutput output) {
 		ShutdownCoordinator coordinator = coordinator(Duration.ofSeconds(3), false);
 		coordinator.begin(this.closed::get);

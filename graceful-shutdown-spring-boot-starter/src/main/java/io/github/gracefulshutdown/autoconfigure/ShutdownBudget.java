@@ -23,6 +23,12 @@ public record ShutdownBudget(Duration timeout, Duration propagationDelay) {
 	public static final Duration CLOUD_PLATFORM_PROPAGATION_DELAY = Duration.ofSeconds(5);
 
 	/**
+	 * Most of the budget kept back from the phases after the delay for closing the rest
+	 * of the application.
+	 */
+	public static final Duration CLOSE_RESERVE = Duration.ofSeconds(1);
+
+	/**
 	 * Create a budget, checking that the delay fits in the timeout.
 	 * @param timeout the total budget
 	 * @param propagationDelay the effective propagation delay
@@ -44,6 +50,19 @@ public record ShutdownBudget(Duration timeout, Duration propagationDelay) {
 	 */
 	public Duration afterPropagation() {
 		return this.timeout.minus(this.propagationDelay);
+	}
+
+	/**
+	 * Return how long the lifecycle phases after the propagation delay (the HTTP drain
+	 * among them) may wait: the budget after the delay less a reserve of a tenth of it
+	 * (at most {@link #CLOSE_RESERVE}), so that a drain that overruns gives up before the
+	 * deadline and the web server stop and bean destruction can still end in time.
+	 * @return the timeout of the phases after the delay
+	 */
+	public Duration phaseTimeout() {
+		Duration afterPropagation = afterPropagation();
+		Duration tenth = afterPropagation.dividedBy(10);
+		return afterPropagation.minus((tenth.compareTo(CLOSE_RESERVE) < 0) ? tenth : CLOSE_RESERVE);
 	}
 
 	/**

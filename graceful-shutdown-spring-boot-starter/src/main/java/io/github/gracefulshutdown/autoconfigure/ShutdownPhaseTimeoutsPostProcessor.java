@@ -43,7 +43,7 @@ class ShutdownPhaseTimeoutsPostProcessor implements BeanPostProcessor {
 						+ "; 'spring.lifecycle.timeout-per-shutdown-phase' applies instead");
 			return bean;
 		}
-		Duration timeout = this.budget.getObject().afterPropagation();
+		Duration timeout = this.budget.getObject().phaseTimeout();
 		for (int phase : PHASES) {
 			lifecycleProcessor.setTimeoutForShutdownPhase(phase, timeout.toMillis());
 		}

@@ -147,9 +147,9 @@ class GracefulShutdownAutoConfigurationTests {
 					"spring.lifecycle.timeout-per-shutdown-phase=3s")
 			.run((context) -> {
 				DefaultLifecycleProcessor processor = context.getBean(DefaultLifecycleProcessor.class);
-				assertThat(shutdownTimeout(processor, Integer.MAX_VALUE - 1024)).isEqualTo(16000);
-				assertThat(shutdownTimeout(processor, Integer.MAX_VALUE - 50)).isEqualTo(16000);
-				assertThat(shutdownTimeout(processor, Integer.MAX_VALUE - 1025)).isEqualTo(16000);
+				assertThat(shutdownTimeout(processor, Integer.MAX_VALUE - 1024)).isEqualTo(15000);
+				assertThat(shutdownTimeout(processor, Integer.MAX_VALUE - 50)).isEqualTo(15000);
+				assertThat(shutdownTimeout(processor, Integer.MAX_VALUE - 1025)).isEqualTo(15000);
 				assertThat(shutdownTimeout(processor, Integer.MAX_VALUE)).isEqualTo(3000);
 			});
 	}

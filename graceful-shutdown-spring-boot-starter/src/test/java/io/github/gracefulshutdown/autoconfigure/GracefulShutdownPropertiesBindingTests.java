@@ -44,12 +44,19 @@ class GracefulShutdownPropertiesBindingTests {
 				assertThat(budget.timeout()).isEqualTo(Duration.ofSeconds(40));
 				assertThat(budget.propagationDelay()).isEqualTo(Duration.ofSeconds(2));
 				assertThat(budget.afterPropagation()).isEqualTo(Duration.ofSeconds(38));
+				assertThat(budget.phaseTimeout()).isEqualTo(Duration.ofSeconds(37));
 				GracefulShutdownProperties properties = context.getBean(GracefulShutdownProperties.class);
 				assertThat(properties.getWeb().isConnectionClose()).isFalse();
 				assertThat(properties.getForceExit().isOnTimeout()).isFalse();
 				assertThat(properties.getMetrics().getBuckets()).containsExactly(Duration.ofSeconds(1),
 						Duration.ofSeconds(10));
 			});
+	}
+
+	@Test
+	void phaseTimeoutKeepsATenthOfAShortBudgetInReserve() {
+		ShutdownBudget budget = new ShutdownBudget(Duration.ofSeconds(4), Duration.ZERO);
+		assertThat(budget.phaseTimeout()).isEqualTo(Duration.ofMillis(3600));
 	}
 
 	@Test

@@ -1,0 +1,7 @@
+/**
+ * Sample web application using the graceful shutdown starter.
+ */
+@NullMarked
+package io.github.gracefulshutdown.sample;
+
+import org.jspecify.annotations.NullMarked;

@@ -47,14 +47,30 @@ final class SampleApplicationProcess implements AutoCloseable {
 	 * @throws IOException if the process cannot be started
 	 */
 	static SampleApplicationProcess start(Path log, String... args) throws IOException {
+		return start(log, List.of(), List.of(), args);
+	}
+
+	/**
+	 * Start the sample application on a random port and wait until it has started.
+	 * @param log the file to write the output of the application to
+	 * @param launcher a command that runs the java command given as its arguments, or an
+	 * empty list to run java directly
+	 * @param jvmArgs additional JVM options
+	 * @param args the application arguments, in addition to {@code --server.port=0}
+	 * @return the started application
+	 * @throws IOException if the process cannot be started
+	 */
+	static SampleApplicationProcess start(Path log, List<String> launcher, List<String> jvmArgs, String... args)
+			throws IOException {
 		Path jar = Path.of(System.getProperty("sample.jar", "target/graceful-shutdown-sample.jar")).toAbsolutePath();
 		assertThat(jar).as("the repackaged sample jar (run the tests with 'mvn verify')").isRegularFile();
 		Files.createDirectories(log.getParent());
-		List<String> command = new ArrayList<>();
+		List<String> command = new ArrayList<>(launcher);
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		// C1 only: a quicker startup on a busy machine, no effect on the shutdown
 		command.add("-XX:TieredStopAtLevel=1");
 		command.add("-Xmx256m");
+		command.addAll(jvmArgs);
 		command.add("-jar");
 		command.add(jar.toString());
 		command.add("--server.port=0");

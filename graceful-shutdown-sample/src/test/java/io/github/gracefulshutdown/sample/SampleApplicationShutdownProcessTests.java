@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -137,6 +138,33 @@ class SampleApplicationShutdownProcessTests {
 		String output = this.application.log();
 		assertThat(output).contains("Received SIGTERM again while shutting down, halting the JVM with exit code 125");
 		assertThat(output).doesNotContain("Graceful shutdown completed");
+	}
+
+	@Test
+	void startsWithReducedSignalUseAndLeavesSigtermToTheOperatingSystem() throws Exception {
+		this.application = SampleApplicationProcess.start(this.log, List.of(), List.of("-Xrs"),
+				"--logging.level.io.github.gracefulshutdown=debug", "--graceful-shutdown.propagation-delay=0s");
+		this.application.sigterm();
+		int exitCode = this.application.awaitExit(EXIT_TIMEOUT);
+		assertThat(exitCode).isEqualTo(SIGTERM_EXIT_CODE);
+		String output = this.application.log();
+		assertThat(output).contains("Started SampleApplication")
+			.contains("Second-signal force exit not installed for SIGTERM")
+			.doesNotContain("Graceful shutdown started");
+	}
+
+	@Test
+	void startsWhenSigintIsIgnoredAndStillShutsDownGracefully() throws Exception {
+		List<String> ignoringSigint = List.of("sh", "-c", "trap '' INT; exec \"$@\"", "sh");
+		this.application = SampleApplicationProcess.start(this.log, ignoringSigint, List.of(),
+				"--logging.level.io.github.gracefulshutdown=debug", "--graceful-shutdown.propagation-delay=0s");
+		this.application.sigterm();
+		int exitCode = this.application.awaitExit(EXIT_TIMEOUT);
+		assertThat(exitCode).isEqualTo(SIGTERM_EXIT_CODE);
+		assertThat(this.application.log())
+			.contains("Second-signal force exit not installed for SIGINT: the signal is ignored")
+			.doesNotContain("Second-signal force exit not installed for SIGTERM")
+			.containsPattern("Graceful shutdown completed in \\d+ ms");
 	}
 
 	private <T> CompletableFuture<T> awaitDone(CompletableFuture<T> future) {

@@ -48,6 +48,13 @@ public final class GracefulShutdownPhases {
 	public static final int HTTP_DRAIN_END = WEB_SERVER_GRACEFUL_SHUTDOWN - 1;
 
 	/**
+	 * Phase in which the starter waits for the workers stopped in {@link #WORKERS_STOP}:
+	 * the same as {@link #HTTP_DRAIN_END}, so the wait starts once the HTTP drain is
+	 * over.
+	 */
+	public static final int WORKERS_AWAIT = HTTP_DRAIN_END;
+
+	/**
 	 * Phase of Spring's task executors and schedulers
 	 * ({@code ExecutorConfigurationSupport.DEFAULT_PHASE},
 	 * {@code Integer.MAX_VALUE / 2}).

@@ -151,6 +151,16 @@ public final class ShutdownCoordinator {
 	}
 
 	/**
+	 * Return when the budget runs out: the start of the shutdown plus the timeout, or the
+	 * timeout from now if the shutdown has not begun.
+	 * @return the deadline
+	 */
+	public Instant deadline() {
+		Instant startedAt = this.startedAt;
+		return ((startedAt != null) ? startedAt : this.clock.instant()).plus(this.timeout);
+	}
+
+	/**
 	 * Start a phase held by the calling thread.
 	 * @param name the phase name
 	 * @return the running phase, to be ended by the caller

@@ -6,6 +6,8 @@ import io.github.gracefulshutdown.GracefulShutdownPhases;
 import io.github.gracefulshutdown.InFlightRequests;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
+import io.github.gracefulshutdown.ShutdownParticipant;
+import io.github.gracefulshutdown.ShutdownParticipants;
 import io.github.gracefulshutdown.ShutdownPhaseListener;
 import io.github.gracefulshutdown.SignalForceExit;
 import io.github.gracefulshutdown.readiness.PropagationDelayListener;
@@ -21,6 +23,7 @@ import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
@@ -67,6 +70,23 @@ public final class GracefulShutdownAutoConfiguration {
 			ObjectProvider<InFlightRequests> inFlightRequests, ObjectProvider<ApplicationAvailability> availability) {
 		return new PropagationDelayListener(context, coordinator, readinessGuard, budget.propagationDelay(),
 				inFlightRequests, availability);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ShutdownParticipants gracefulShutdownParticipants(ShutdownCoordinator coordinator, ShutdownBudget budget,
+			ObjectProvider<ShutdownParticipant> participants) {
+		return new ShutdownParticipants(coordinator, participants.orderedStream().toList(), budget.closeReserve());
+	}
+
+	@Bean
+	SmartLifecycle gracefulShutdownParticipantsStop(ShutdownParticipants participants) {
+		return participants.stopLifecycle();
+	}
+
+	@Bean
+	SmartLifecycle gracefulShutdownParticipantsAwait(ShutdownParticipants participants) {
+		return participants.awaitLifecycle();
 	}
 
 	@Bean

@@ -33,6 +33,10 @@ public class GracefulShutdownProperties {
 
 	private final Web web = new Web();
 
+	private final Kafka kafka = new Kafka();
+
+	private final Scheduling scheduling = new Scheduling();
+
 	private final ForceExit forceExit = new ForceExit();
 
 	private final Metrics metrics = new Metrics();
@@ -65,12 +69,28 @@ public class GracefulShutdownProperties {
 		return this.web;
 	}
 
+	public Kafka getKafka() {
+		return this.kafka;
+	}
+
+	public Scheduling getScheduling() {
+		return this.scheduling;
+	}
+
 	public ForceExit getForceExit() {
 		return this.forceExit;
 	}
 
 	public Metrics getMetrics() {
 		return this.metrics;
+	}
+
+	private static @Nullable Duration positive(String key, @Nullable Duration duration) {
+		if (duration != null && (duration.isNegative() || duration.isZero())) {
+			throw new InvalidShutdownConfigurationException(key, DurationFormat.print(duration),
+					"the phase timeout must be positive", "10s");
+		}
+		return duration;
 	}
 
 	/**
@@ -91,6 +111,82 @@ public class GracefulShutdownProperties {
 
 		public void setConnectionClose(boolean connectionClose) {
 			this.connectionClose = connectionClose;
+		}
+
+	}
+
+	/**
+	 * Kafka listener container settings.
+	 */
+	public static class Kafka {
+
+		/**
+		 * Bound on the Kafka phase, from the stop request to every consumer stopped. When
+		 * not set, half of the budget left after the propagation delay.
+		 */
+		private @Nullable Duration timeout;
+
+		/**
+		 * What to do with a listener still busy when the Kafka phase reaches its timeout.
+		 */
+		private KafkaOnTimeout onTimeout = KafkaOnTimeout.INTERRUPT;
+
+		public @Nullable Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(@Nullable Duration timeout) {
+			this.timeout = positive("graceful-shutdown.kafka.timeout", timeout);
+		}
+
+		public KafkaOnTimeout getOnTimeout() {
+			return this.onTimeout;
+		}
+
+		public void setOnTimeout(KafkaOnTimeout onTimeout) {
+			this.onTimeout = onTimeout;
+		}
+
+	}
+
+	/**
+	 * What happens to a Kafka listener that is still busy when the Kafka phase times out.
+	 */
+	public enum KafkaOnTimeout {
+
+		/**
+		 * Interrupt the listener thread: the record in progress fails and is not
+		 * committed, so it is redelivered; the offsets of the records processed before it
+		 * are committed and the consumer leaves its group.
+		 */
+		INTERRUPT,
+
+		/**
+		 * Leave the listener running and go on with the shutdown: nothing more is
+		 * committed, so every record of the current poll that was not committed is
+		 * redelivered, and the consumer does not leave its group cleanly.
+		 */
+		ABANDON
+
+	}
+
+	/**
+	 * Scheduled task and executor settings.
+	 */
+	public static class Scheduling {
+
+		/**
+		 * Bound on the scheduling phase, from the trigger stop to the running tasks
+		 * finished. When not set, half of the budget left after the propagation delay.
+		 */
+		private @Nullable Duration timeout;
+
+		public @Nullable Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(@Nullable Duration timeout) {
+			this.timeout = positive("graceful-shutdown.scheduling.timeout", timeout);
 		}
 
 	}

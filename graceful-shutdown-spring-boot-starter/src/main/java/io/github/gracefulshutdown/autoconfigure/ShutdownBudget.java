@@ -2,19 +2,24 @@ package io.github.gracefulshutdown.autoconfigure;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.cloud.CloudPlatform;
 import org.springframework.core.env.Environment;
 
 /**
  * The effective timing of the shutdown, resolved from {@link GracefulShutdownProperties}
  * and checked for consistency: the propagation delay must leave part of the budget for
- * the phases that follow it.
+ * the phases after it, and the Kafka and scheduling timeouts must fit in that part.
  *
  * @param timeout the total budget
  * @param propagationDelay the effective propagation delay
+ * @param kafkaTimeout the effective bound on the Kafka phase
+ * @param schedulingTimeout the effective bound on the scheduling phase
  * @since 0.1.0
  */
-public record ShutdownBudget(Duration timeout, Duration propagationDelay) {
+public record ShutdownBudget(Duration timeout, Duration propagationDelay, Duration kafkaTimeout,
+		Duration schedulingTimeout) {
 
 	/**
 	 * Propagation delay used when none is configured and a cloud platform is detected (or
@@ -29,10 +34,12 @@ public record ShutdownBudget(Duration timeout, Duration propagationDelay) {
 	public static final Duration CLOSE_RESERVE = Duration.ofSeconds(1);
 
 	/**
-	 * Create a budget, checking that the delay fits in the timeout.
+	 * Create a budget, checking that its parts fit in the timeout.
 	 * @param timeout the total budget
 	 * @param propagationDelay the effective propagation delay
-	 * @throws InvalidShutdownConfigurationException if the delay does not fit
+	 * @param kafkaTimeout the effective bound on the Kafka phase
+	 * @param schedulingTimeout the effective bound on the scheduling phase
+	 * @throws InvalidShutdownConfigurationException if a part does not fit
 	 */
 	public ShutdownBudget {
 		if (propagationDelay.compareTo(timeout) >= 0) {
@@ -42,6 +49,17 @@ public record ShutdownBudget(Duration timeout, Duration propagationDelay) {
 							+ DurationFormat.print(timeout) + "), so that the phases after it have time to run",
 					DurationFormat.print(suggestedDelay(timeout)) + " (or raise 'graceful-shutdown.timeout')");
 		}
+		checkFits("graceful-shutdown.kafka.timeout", kafkaTimeout, timeout, propagationDelay);
+		checkFits("graceful-shutdown.scheduling.timeout", schedulingTimeout, timeout, propagationDelay);
+	}
+
+	/**
+	 * Create a budget with the default Kafka and scheduling timeouts.
+	 * @param timeout the total budget
+	 * @param propagationDelay the effective propagation delay
+	 */
+	public ShutdownBudget(Duration timeout, Duration propagationDelay) {
+		this(timeout, propagationDelay, half(timeout.minus(propagationDelay)), half(timeout.minus(propagationDelay)));
 	}
 
 	/**
@@ -54,15 +72,23 @@ public record ShutdownBudget(Duration timeout, Duration propagationDelay) {
 
 	/**
 	 * Return how long the lifecycle phases after the propagation delay (the HTTP drain
-	 * among them) may wait: the budget after the delay less a reserve of a tenth of it
-	 * (at most {@link #CLOSE_RESERVE}), so that a drain that overruns gives up before the
-	 * deadline and the web server stop and bean destruction can still end in time.
+	 * among them) may wait: the budget after the delay less the {@link #closeReserve()},
+	 * so that a drain that overruns gives up before the deadline and the web server stop
+	 * and bean destruction can still end in time.
 	 * @return the timeout of the phases after the delay
 	 */
 	public Duration phaseTimeout() {
-		Duration afterPropagation = afterPropagation();
-		Duration tenth = afterPropagation.dividedBy(10);
-		return afterPropagation.minus((tenth.compareTo(CLOSE_RESERVE) < 0) ? tenth : CLOSE_RESERVE);
+		return afterPropagation().minus(closeReserve());
+	}
+
+	/**
+	 * Return the part of the budget kept back for closing the rest of the application: a
+	 * tenth of the budget after the delay, at most {@link #CLOSE_RESERVE}.
+	 * @return the close reserve
+	 */
+	public Duration closeReserve() {
+		Duration tenth = afterPropagation().dividedBy(10);
+		return (tenth.compareTo(CLOSE_RESERVE) < 0) ? tenth : CLOSE_RESERVE;
 	}
 
 	/**
@@ -73,12 +99,35 @@ public record ShutdownBudget(Duration timeout, Duration propagationDelay) {
 	 * @throws InvalidShutdownConfigurationException if the configuration is inconsistent
 	 */
 	public static ShutdownBudget of(GracefulShutdownProperties properties, Environment environment) {
+		Duration timeout = properties.getTimeout();
 		Duration delay = properties.getPropagationDelay();
 		if (delay == null) {
-			delay = (CloudPlatform.getActive(environment) != null) ? cloudPlatformDelay(properties.getTimeout())
-					: Duration.ZERO;
+			delay = (CloudPlatform.getActive(environment) != null) ? cloudPlatformDelay(timeout) : Duration.ZERO;
 		}
-		return new ShutdownBudget(properties.getTimeout(), delay);
+		Duration afterPropagation = timeout.minus(delay);
+		return new ShutdownBudget(timeout, delay, orHalf(properties.getKafka().getTimeout(), afterPropagation),
+				orHalf(properties.getScheduling().getTimeout(), afterPropagation));
+	}
+
+	private static void checkFits(String key, Duration phaseTimeout, Duration timeout, Duration propagationDelay) {
+		Duration afterPropagation = timeout.minus(propagationDelay);
+		if (!afterPropagation.isNegative() && phaseTimeout.compareTo(afterPropagation) > 0) {
+			throw new InvalidShutdownConfigurationException(key, DurationFormat.print(phaseTimeout),
+					"the phase must fit in the budget left after the propagation delay ('graceful-shutdown.timeout' "
+							+ DurationFormat.print(timeout) + " - 'graceful-shutdown.propagation-delay' "
+							+ DurationFormat.print(propagationDelay) + " = " + DurationFormat.print(afterPropagation)
+							+ ")",
+					DurationFormat.print(half(afterPropagation)) + " (or leave it unset for half of "
+							+ DurationFormat.print(afterPropagation) + ")");
+		}
+	}
+
+	private static Duration orHalf(@Nullable Duration configured, Duration afterPropagation) {
+		return (configured != null) ? configured : half(afterPropagation);
+	}
+
+	private static Duration half(Duration duration) {
+		return duration.isNegative() ? Duration.ZERO : duration.dividedBy(2);
 	}
 
 	private static Duration cloudPlatformDelay(Duration timeout) {

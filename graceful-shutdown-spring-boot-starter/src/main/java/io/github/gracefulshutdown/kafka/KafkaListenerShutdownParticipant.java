@@ -1,0 +1,157 @@
+package io.github.gracefulshutdown.kafka;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.gracefulshutdown.ShutdownParticipant;
+import io.github.gracefulshutdown.ShutdownPhaseNames;
+import io.github.gracefulshutdown.ShutdownRequest;
+import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties.KafkaOnTimeout;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationListener;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.event.ConsumerStartingEvent;
+import org.springframework.kafka.event.ConsumerStoppedEvent;
+import org.springframework.kafka.event.KafkaEvent;
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+/**
+ * Stops every Kafka listener container (those of the
+ * {@link KafkaListenerEndpointRegistry} and those declared as beans) right after the
+ * propagation delay, in parallel with the HTTP drain, instead of in Spring Kafka's own
+ * phase before it. The phase ends when the consumer threads have really finished: the
+ * record in progress is done, the offsets of processed records are committed and the
+ * consumers have left their groups.
+ * <p>
+ * At {@code graceful-shutdown.kafka.timeout}, a listener still busy is interrupted (and
+ * the phase waits for its consumer to commit and leave) or abandoned, as configured. The
+ * registry is looked up lazily: injecting it into a lifecycle bean of a lower phase would
+ * make its own phase stop waiting (spring-framework#28277).
+ */
+final class KafkaListenerShutdownParticipant implements ShutdownParticipant, ApplicationListener<KafkaEvent> {
+
+	private static final Log logger = LogFactory.getLog(KafkaListenerShutdownParticipant.class);
+
+	private final ObjectProvider<KafkaListenerEndpointRegistry> registry;
+
+	private final Duration timeout;
+
+	private final KafkaOnTimeout onTimeout;
+
+	private final Map<Object, Thread> consumerThreads = new ConcurrentHashMap<>();
+
+	KafkaListenerShutdownParticipant(ObjectProvider<KafkaListenerEndpointRegistry> registry, Duration timeout,
+			KafkaOnTimeout onTimeout) {
+		this.registry = registry;
+		this.timeout = timeout;
+		this.onTimeout = onTimeout;
+	}
+
+	@Override
+	public String getPhase() {
+		return ShutdownPhaseNames.KAFKA;
+	}
+
+	@Override
+	public void stop(ShutdownRequest request) {
+		List<MessageListenerContainer> running = runningContainers();
+		if (running.isEmpty()) {
+			request.skipped();
+			return;
+		}
+		Stop stop = new Stop(request, running.size());
+		for (MessageListenerContainer container : running) {
+			container.stop(stop::containerStopped);
+		}
+		CompletableFuture.delayedExecutor(this.timeout.toMillis(), TimeUnit.MILLISECONDS).execute(stop::timeout);
+	}
+
+	private List<MessageListenerContainer> runningContainers() {
+		KafkaListenerEndpointRegistry registry = this.registry.getIfAvailable();
+		if (registry == null) {
+			return List.of();
+		}
+		return registry.getAllListenerContainers().stream().filter(MessageListenerContainer::isRunning).toList();
+	}
+
+	@Override
+	public Collection<Thread> getThreads() {
+		return List.copyOf(this.consumerThreads.values());
+	}
+
+	@Override
+	public void onApplicationEvent(KafkaEvent event) {
+		if (event instanceof ConsumerStartingEvent) {
+			// Published on the consumer thread
+			this.consumerThreads.put(event.getSource(), Thread.currentThread());
+		}
+		else if (event instanceof ConsumerStoppedEvent) {
+			this.consumerThreads.remove(event.getSource());
+		}
+	}
+
+	@Override
+	public boolean supportsAsyncExecution() {
+		return false;
+	}
+
+	/**
+	 * One stop of the containers.
+	 */
+	private final class Stop {
+
+		private final ShutdownRequest request;
+
+		private final AtomicInteger running;
+
+		private volatile boolean timedOut;
+
+		Stop(ShutdownRequest request, int containers) {
+			this.request = request;
+			this.running = new AtomicInteger(containers);
+		}
+
+		void containerStopped() {
+			if (this.running.decrementAndGet() == 0) {
+				if (this.timedOut) {
+					this.request.timedOut();
+				}
+				else {
+					this.request.completed();
+				}
+			}
+		}
+
+		void timeout() {
+			if (this.request.isDone()) {
+				return;
+			}
+			this.timedOut = true;
+			Collection<Thread> threads = getThreads();
+			if (KafkaListenerShutdownParticipant.this.onTimeout == KafkaOnTimeout.INTERRUPT) {
+				logger
+					.warn("Kafka listeners still busy after " + KafkaListenerShutdownParticipant.this.timeout.toMillis()
+							+ " ms, interrupting " + threads.size() + " consumer thread(s); "
+							+ "their records in progress are not committed and will be redelivered");
+				threads.forEach(Thread::interrupt);
+			}
+			else {
+				logger.warn("Kafka listeners still busy after "
+						+ KafkaListenerShutdownParticipant.this.timeout.toMillis() + " ms, abandoning " + threads.size()
+						+ " consumer thread(s); " + "their uncommitted records will be redelivered");
+				this.request.timedOut();
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,215 @@
+package io.github.gracefulshutdown.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import io.github.gracefulshutdown.ShutdownCoordinator;
+import io.github.gracefulshutdown.ShutdownOutcome;
+import io.github.gracefulshutdown.ShutdownPhaseNames;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Integration tests of the Kafka phase of a non-web worker application against a real
+ * KRaft broker.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class KafkaGracefulShutdownIntegrationTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(60);
+
+	private static EmbeddedKafkaKraftBroker broker;
+
+	private ConfigurableApplicationContext context;
+
+	@BeforeAll
+	static void startBroker() {
+		broker = new EmbeddedKafkaKraftBroker(1, 1);
+		broker.afterPropertiesSet();
+	}
+
+	@AfterAll
+	static void stopBroker() {
+		broker.destroy();
+	}
+
+	@AfterEach
+	void closeContext() {
+		if (this.context != null) {
+			this.context.close();
+		}
+	}
+
+	@Test
+	void listenerConsumesDuringTheDelayThenStopsAfterTheCurrentRecordAndCommits() throws Exception {
+		String topic = "orders-stop";
+		String group = "workers-stop";
+		produce(topic, 30);
+		this.context = start(topic, group, "--graceful-shutdown.propagation-delay=1500ms");
+		Worker worker = this.context.getBean(Worker.class);
+		RecordingPhaseListener phases = this.context.getBean(RecordingPhaseListener.class);
+		ShutdownCoordinator coordinator = this.context.getBean(ShutdownCoordinator.class);
+		await().atMost(WAIT).until(() -> worker.processed.size() >= 2);
+
+		CompletableFuture<Void> closed = CompletableFuture.runAsync(this.context::close);
+		await().atMost(WAIT).until(coordinator::isShuttingDown);
+		int atShutdownStart = worker.processed.size();
+		await().atMost(WAIT).until(() -> worker.processed.size() > atShutdownStart + 1);
+		assertThat(phases.started).doesNotContainKey(ShutdownPhaseNames.KAFKA);
+		closed.get(60, TimeUnit.SECONDS);
+
+		int processed = worker.processed.size();
+		assertThat(processed).isLessThan(30);
+		assertThat(worker.processed)
+			.containsExactlyElementsOf(List
+				.of("order-0", "order-1", "order-2", "order-3", "order-4", "order-5", "order-6", "order-7", "order-8",
+						"order-9", "order-10", "order-11", "order-12", "order-13", "order-14")
+				.subList(0, processed));
+		assertThat(committedOffset(group, topic)).isEqualTo(processed);
+		assertThat(phases.outcomes).containsEntry(ShutdownPhaseNames.KAFKA, ShutdownOutcome.COMPLETED);
+		assertThat(phases.started.get(ShutdownPhaseNames.KAFKA))
+			.isAfterOrEqualTo(phases.ended.get(ShutdownPhaseNames.PROPAGATION));
+
+		try (KafkaConsumer<String, String> next = consumer(group)) {
+			next.subscribe(List.of(topic));
+			long start = System.nanoTime();
+			List<ConsumerRecord<String, String>> redelivered = new CopyOnWriteArrayList<>();
+			await().atMost(WAIT).until(() -> {
+				next.poll(Duration.ofMillis(200)).forEach(redelivered::add);
+				return !redelivered.isEmpty();
+			});
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+			assertThat(redelivered.get(0).offset()).isEqualTo(processed);
+			assertThat(redelivered.get(0).value()).isEqualTo("order-" + processed);
+		}
+	}
+
+	@Test
+	void listenerSlowerThanTheKafkaTimeoutIsInterruptedAndItsRecordIsNotCommitted(CapturedOutput output)
+			throws Exception {
+		String topic = "orders-slow";
+		String group = "workers-slow";
+		produce(topic, 5);
+		this.context = start(topic, group, "--graceful-shutdown.propagation-delay=0s",
+				"--graceful-shutdown.kafka.timeout=2s", "--worker.slow-order=order-2");
+		Worker worker = this.context.getBean(Worker.class);
+		RecordingPhaseListener phases = this.context.getBean(RecordingPhaseListener.class);
+		await().atMost(WAIT).until(() -> worker.started.contains("order-2"));
+		long start = System.nanoTime();
+		this.context.close();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+		assertThat(worker.processed).containsExactly("order-0", "order-1");
+		assertThat(committedOffset(group, topic)).isEqualTo(2);
+		assertThat(phases.outcomes).containsEntry(ShutdownPhaseNames.KAFKA, ShutdownOutcome.TIMED_OUT);
+		assertThat(output).contains("Kafka listeners still busy after 2000 ms, interrupting 1 consumer thread(s)");
+	}
+
+	private ConfigurableApplicationContext start(String topic, String group, String... args) {
+		String[] common = { "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+				"--spring.kafka.consumer.auto-offset-reset=earliest", "--spring.main.banner-mode=off",
+				"--worker.topic=" + topic, "--worker.group=" + group };
+		String[] all = new String[common.length + args.length];
+		System.arraycopy(common, 0, all, 0, common.length);
+		System.arraycopy(args, 0, all, common.length, args.length);
+		return new SpringApplicationBuilder(WorkerApplication.class).web(WebApplicationType.NONE).run(all);
+	}
+
+	private static void produce(String topic, int count) throws Exception {
+		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+		try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
+			for (int i = 0; i < count; i++) {
+				producer.send(new ProducerRecord<>(topic, 0, null, "order-" + i)).get(30, TimeUnit.SECONDS);
+			}
+		}
+	}
+
+	private static long committedOffset(String group, String topic) throws Exception {
+		try (Admin admin = Admin
+			.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()))) {
+			Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+				.partitionsToOffsetAndMetadata()
+				.get(30, TimeUnit.SECONDS);
+			OffsetAndMetadata offset = offsets.get(new TopicPartition(topic, 0));
+			return (offset != null) ? offset.offset() : 0;
+		}
+	}
+
+	private static KafkaConsumer<String, String> consumer(String group) {
+		return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+				ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+				StringDeserializer.class, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+				ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class WorkerApplication {
+
+		@Bean
+		Worker worker() {
+			return new Worker();
+		}
+
+		@Bean
+		RecordingPhaseListener recordingPhaseListener() {
+			return new RecordingPhaseListener();
+		}
+
+	}
+
+	static class Worker {
+
+		final List<String> started = new CopyOnWriteArrayList<>();
+
+		final List<String> processed = new CopyOnWriteArrayList<>();
+
+		@Value("${worker.slow-order:none}")
+		private String slowOrder;
+
+		@KafkaListener(topics = "${worker.topic}", groupId = "${worker.group}")
+		void process(ConsumerRecord<String, String> record) throws InterruptedException {
+			this.started.add(record.value());
+			Thread.sleep(record.value().equals(this.slowOrder) ? 60_000 : 300);
+			this.processed.add(record.value());
+		}
+
+	}
+
+}

@@ -96,10 +96,7 @@ class KafkaGracefulShutdownIntegrationTests {
 		int processed = worker.processed.size();
 		assertThat(processed).isLessThan(30);
 		assertThat(worker.processed)
-			.containsExactlyElementsOf(List
-				.of("order-0", "order-1", "order-2", "order-3", "order-4", "order-5", "order-6", "order-7", "order-8",
-						"order-9", "order-10", "order-11", "order-12", "order-13", "order-14")
-				.subList(0, processed));
+			.containsExactlyElementsOf(IntStream.range(0, processed).mapToObj((i) -> "order-" + i).toList());
 		assertThat(committedOffset(group, topic)).isEqualTo(processed);
 		assertThat(phases.outcomes).containsEntry(ShutdownPhaseNames.KAFKA, ShutdownOutcome.COMPLETED);
 		assertThat(phases.started.get(ShutdownPhaseNames.KAFKA))

@@ -1,0 +1,159 @@
+package io.github.gracefulshutdown;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link ShutdownParticipants}.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ShutdownParticipantsTests {
+
+	private final ShutdownCoordinatorTests.RecordingListener listener = new ShutdownCoordinatorTests.RecordingListener();
+
+	private final ShutdownCoordinator coordinator = new ShutdownCoordinator(Duration.ofSeconds(30), false,
+			List.of(this.listener), Clock.systemUTC());
+
+	@Test
+	void participantsStopInParallelAndAreAwaited() throws InterruptedException {
+		CountDownLatch bothStarted = new CountDownLatch(2);
+		TestParticipant first = new TestParticipant("first", null, bothStarted);
+		TestParticipant second = new TestParticipant("second", null, bothStarted);
+		ShutdownParticipants participants = new ShutdownParticipants(this.coordinator, List.of(first, second),
+				Duration.ofSeconds(1));
+		this.coordinator.begin(() -> true);
+		participants.stopAll();
+		assertThat(bothStarted.getCount()).isZero();
+		CountDownLatch awaited = new CountDownLatch(1);
+		participants.awaitAll(awaited::countDown);
+		assertThat(awaited.getCount()).isOne();
+		first.request.completed();
+		assertThat(awaited.getCount()).isOne();
+		second.request.completed();
+		assertThat(awaited.await(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.listener.started).containsExactly("first", "second");
+		assertThat(this.listener.ended).hasSize(2).allMatch((ended) -> ended.endsWith("completed"));
+	}
+
+	@Test
+	void participantPastItsDeadlineIsTimedOutWithoutHoldingTheOthers() throws InterruptedException {
+		TestParticipant slow = new TestParticipant("slow", Duration.ofMillis(300), null);
+		TestParticipant fast = new TestParticipant("fast", null, null);
+		ShutdownParticipants participants = new ShutdownParticipants(this.coordinator, List.of(slow, fast),
+				Duration.ofSeconds(1));
+		this.coordinator.begin(() -> true);
+		participants.stopAll();
+		fast.request.completed();
+		assertThat(this.listener.ended).anyMatch((ended) -> ended.startsWith("fast=") && ended.endsWith("completed"));
+		CountDownLatch awaited = new CountDownLatch(1);
+		participants.awaitAll(awaited::countDown);
+		assertThat(awaited.await(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.listener.ended).hasSize(2)
+			.anyMatch((ended) -> ended.startsWith("slow=") && ended.endsWith("timed_out"));
+		slow.request.completed();
+		assertThat(this.listener.ended).hasSize(2);
+	}
+
+	@Test
+	void participantThatThrowsIsFailedAndTheOthersGoOn(CapturedOutput output) throws InterruptedException {
+		ShutdownParticipant failing = new ShutdownParticipant() {
+
+			@Override
+			public String getPhase() {
+				return "failing";
+			}
+
+			@Override
+			public void stop(ShutdownRequest request) {
+				throw new IllegalStateException("boom");
+			}
+
+		};
+		TestParticipant other = new TestParticipant("other", null, null);
+		ShutdownParticipants participants = new ShutdownParticipants(this.coordinator, List.of(failing, other),
+				Duration.ofSeconds(1));
+		this.coordinator.begin(() -> true);
+		participants.stopAll();
+		other.request.completed();
+		CountDownLatch awaited = new CountDownLatch(1);
+		participants.awaitAll(awaited::countDown);
+		assertThat(awaited.await(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.listener.ended).anyMatch((ended) -> ended.startsWith("failing=") && ended.endsWith("failed"))
+			.anyMatch((ended) -> ended.startsWith("other=") && ended.endsWith("completed"));
+		assertThat(output).contains("Shutdown participant for phase 'failing' failed to stop").contains("boom");
+	}
+
+	@Test
+	void awaitWithoutStopCallsBackAtOnce() {
+		ShutdownParticipants participants = new ShutdownParticipants(this.coordinator,
+				List.of(new TestParticipant("idle", null, null)), Duration.ofSeconds(1));
+		CountDownLatch awaited = new CountDownLatch(1);
+		participants.awaitAll(awaited::countDown);
+		assertThat(awaited.getCount()).isZero();
+		assertThat(this.listener.started).isEmpty();
+	}
+
+	@Test
+	void deadlineIsTheParticipantTimeoutBoundedByTheBudget() {
+		TestParticipant bounded = new TestParticipant("bounded", Duration.ofSeconds(5), null);
+		TestParticipant unbounded = new TestParticipant("unbounded", null, null);
+		TestParticipant tooLong = new TestParticipant("too-long", Duration.ofSeconds(60), null);
+		ShutdownParticipants participants = new ShutdownParticipants(this.coordinator,
+				List.of(bounded, unbounded, tooLong), Duration.ofSeconds(1));
+		this.coordinator.begin(() -> true);
+		participants.stopAll();
+		assertThat(bounded.request.remaining()).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(5));
+		assertThat(unbounded.request.remaining()).isBetween(Duration.ofSeconds(28), Duration.ofSeconds(29));
+		assertThat(tooLong.request.getDeadline()).isEqualTo(unbounded.request.getDeadline());
+		List.of(bounded, unbounded, tooLong).forEach((participant) -> participant.request.completed());
+	}
+
+	static final class TestParticipant implements ShutdownParticipant {
+
+		private final String phase;
+
+		private final @Nullable Duration timeout;
+
+		private final @Nullable CountDownLatch started;
+
+		volatile ShutdownRequest request;
+
+		TestParticipant(String phase, @Nullable Duration timeout, @Nullable CountDownLatch started) {
+			this.phase = phase;
+			this.timeout = timeout;
+			this.started = started;
+		}
+
+		@Override
+		public String getPhase() {
+			return this.phase;
+		}
+
+		@Override
+		public @Nullable Duration getTimeout() {
+			return this.timeout;
+		}
+
+		@Override
+		public void stop(ShutdownRequest request) {
+			this.request = request;
+			if (this.started != null) {
+				this.started.countDown();
+			}
+		}
+
+	}
+
+}

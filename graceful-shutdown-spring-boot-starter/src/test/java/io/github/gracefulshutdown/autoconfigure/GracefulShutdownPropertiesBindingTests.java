@@ -116,6 +116,40 @@ class GracefulShutdownPropertiesBindingTests {
 	}
 
 	@Test
+	void kafkaAndSchedulingTimeoutsDefaultToHalfTheBudgetAfterTheDelay() {
+		this.contextRunner
+			.withPropertyValues("graceful-shutdown.timeout=30s", "graceful-shutdown.propagation-delay=10s")
+			.run((context) -> {
+				ShutdownBudget budget = context.getBean(ShutdownBudget.class);
+				assertThat(budget.kafkaTimeout()).isEqualTo(Duration.ofSeconds(10));
+				assertThat(budget.schedulingTimeout()).isEqualTo(Duration.ofSeconds(10));
+			});
+	}
+
+	@Test
+	void kafkaTimeoutLongerThanTheBudgetAfterTheDelayFailsStartup() {
+		this.contextRunner
+			.withPropertyValues("graceful-shutdown.timeout=20s", "graceful-shutdown.propagation-delay=5s",
+					"graceful-shutdown.kafka.timeout=16s")
+			.run((context) -> assertFailure(context, "graceful-shutdown.kafka.timeout", "16s",
+					"must fit in the budget left after the propagation delay", "7500ms"));
+	}
+
+	@Test
+	void schedulingTimeoutLongerThanTheBudgetFailsStartup() {
+		this.contextRunner.withPropertyValues("graceful-shutdown.scheduling.timeout=30s")
+			.run((context) -> assertFailure(context, "graceful-shutdown.scheduling.timeout", "30s",
+					"must fit in the budget left after the propagation delay", "12500ms"));
+	}
+
+	@Test
+	void zeroKafkaTimeoutFailsStartup() {
+		this.contextRunner.withPropertyValues("graceful-shutdown.kafka.timeout=0s")
+			.run((context) -> assertFailure(context, "graceful-shutdown.kafka.timeout", "0s", "must be positive",
+					"10s"));
+	}
+
+	@Test
 	void nonPositiveBucketFailsStartup() {
 		this.contextRunner.withPropertyValues("graceful-shutdown.metrics.buckets=1s,0ms")
 			.run((context) -> assertFailure(context, "graceful-shutdown.metrics.buckets", "0s", "must be positive",

@@ -1,0 +1,104 @@
+package io.github.gracefulshutdown.kafka;
+
+import java.time.Duration;
+
+import io.github.gracefulshutdown.ShutdownParticipants;
+import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
+import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties.KafkaOnTimeout;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.test.util.ReflectionTestUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link KafkaGracefulShutdownAutoConfiguration}.
+ */
+class KafkaGracefulShutdownAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(GracefulShutdownAutoConfiguration.class,
+				KafkaGracefulShutdownAutoConfiguration.class, KafkaAutoConfiguration.class));
+
+	@Test
+	void kafkaParticipantIsAddedByDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(KafkaListenerShutdownParticipant.class)
+				.hasBean("gracefulShutdownKafkaStopImmediatePostProcessor");
+			assertThat(context.getBean(KafkaListenerShutdownParticipant.class).getTimeout()).isNull();
+		});
+	}
+
+	@Test
+	void kafkaParticipantIsNotAddedWhenDisabled() {
+		this.contextRunner.withPropertyValues("graceful-shutdown.kafka.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(ShutdownParticipants.class)
+				.doesNotHaveBean(KafkaListenerShutdownParticipant.class)
+				.doesNotHaveBean("gracefulShutdownKafkaStopImmediatePostProcessor"));
+	}
+
+	@Test
+	void kafkaParticipantIsNotAddedWhenGracefulShutdownIsDisabled() {
+		this.contextRunner.withPropertyValues("graceful-shutdown.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(KafkaListenerShutdownParticipant.class));
+	}
+
+	@Test
+	void kafkaParticipantIsNotAddedWithoutSpringKafka() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(KafkaListenerEndpointRegistry.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(ShutdownParticipants.class)
+				.doesNotHaveBean(KafkaListenerShutdownParticipant.class));
+	}
+
+	@Test
+	void whenUserDefinesParticipantThenAutoConfigurationBacksOff() {
+		this.contextRunner.withUserConfiguration(UserParticipantConfiguration.class)
+			.run((context) -> assertThat(context.getBean("gracefulShutdownKafkaParticipant")).isEqualTo("user"));
+	}
+
+	@Test
+	void containerFactoryStopsAfterTheCurrentRecordByDefault() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(ConcurrentKafkaListenerContainerFactory.class)
+			.getContainerProperties()
+			.isStopImmediate()).isTrue());
+	}
+
+	@Test
+	void explicitImmediateStopPropertyIsRespected() {
+		this.contextRunner.withPropertyValues("spring.kafka.listener.immediate-stop=false")
+			.run((context) -> assertThat(context.getBean(ConcurrentKafkaListenerContainerFactory.class)
+				.getContainerProperties()
+				.isStopImmediate()).isFalse());
+	}
+
+	@Test
+	void kafkaTimeoutIsBound() {
+		this.contextRunner
+			.withPropertyValues("graceful-shutdown.kafka.timeout=7s", "graceful-shutdown.kafka.on-timeout=abandon")
+			.run((context) -> {
+				KafkaListenerShutdownParticipant participant = context.getBean(KafkaListenerShutdownParticipant.class);
+				assertThat(ReflectionTestUtils.getField(participant, "timeout")).isEqualTo(Duration.ofSeconds(7));
+				assertThat(ReflectionTestUtils.getField(participant, "onTimeout")).isEqualTo(KafkaOnTimeout.ABANDON);
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserParticipantConfiguration {
+
+		@Bean
+		String gracefulShutdownKafkaParticipant() {
+			return "user";
+		}
+
+	}
+
+}

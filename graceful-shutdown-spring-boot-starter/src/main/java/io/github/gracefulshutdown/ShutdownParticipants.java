@@ -4,13 +4,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.OrderUtils;
 
 /**
  * Runs the {@link ShutdownParticipant participants}: stops them all in
@@ -19,6 +24,12 @@ import org.springframework.context.SmartLifecycle;
  * {@link GracefulShutdownPhases#WORKERS_AWAIT}, right after the drain. They therefore
  * stop in parallel with the drain and with each other. Each is a phase of its own, ended
  * by the participant's report or by its deadline, whichever comes first.
+ * <p>
+ * Participants that declare an order ({@link Ordered} or
+ * {@link org.springframework.core.annotation.Order @Order}) stop in groups, lowest order
+ * first: a group is told to stop once every participant of the groups before it has
+ * ended. Participants without an order form the last group. The {@link ShutdownSignal}
+ * fires before the first group is told to stop.
  *
  * @since 0.1.0
  */
@@ -28,11 +39,13 @@ public final class ShutdownParticipants {
 
 	private final ShutdownCoordinator coordinator;
 
-	private final List<ShutdownParticipant> participants;
+	private final List<List<ShutdownParticipant>> groups;
 
 	private final Duration closeReserve;
 
-	private final List<CompletableFuture<ShutdownOutcome>> outcomes = new ArrayList<>();
+	private final @Nullable ShutdownSignal signal;
+
+	private @Nullable CompletableFuture<Void> done;
 
 	/**
 	 * Create a new instance.
@@ -43,9 +56,39 @@ public final class ShutdownParticipants {
 	 */
 	public ShutdownParticipants(ShutdownCoordinator coordinator, List<ShutdownParticipant> participants,
 			Duration closeReserve) {
+		this(coordinator, participants, closeReserve, null);
+	}
+
+	/**
+	 * Create a new instance.
+	 * @param coordinator the shutdown coordinator
+	 * @param participants the participants
+	 * @param closeReserve the part of the budget kept back for closing the rest of the
+	 * application: every participant must have stopped this long before the deadline
+	 * @param signal the signal to fire when the participants are told to stop, if any
+	 */
+	public ShutdownParticipants(ShutdownCoordinator coordinator, List<ShutdownParticipant> participants,
+			Duration closeReserve, @Nullable ShutdownSignal signal) {
 		this.coordinator = coordinator;
-		this.participants = List.copyOf(participants);
+		this.groups = groupByOrder(participants);
 		this.closeReserve = closeReserve;
+		this.signal = signal;
+	}
+
+	private static List<List<ShutdownParticipant>> groupByOrder(List<ShutdownParticipant> participants) {
+		Map<Integer, List<ShutdownParticipant>> groups = new TreeMap<>();
+		for (ShutdownParticipant participant : participants) {
+			groups.computeIfAbsent(order(participant), (order) -> new ArrayList<>()).add(participant);
+		}
+		return groups.values().stream().map(List::copyOf).toList();
+	}
+
+	private static int order(ShutdownParticipant participant) {
+		if (participant instanceof Ordered ordered) {
+			return ordered.getOrder();
+		}
+		Integer order = OrderUtils.getOrder(participant.getClass());
+		return (order != null) ? order : Ordered.LOWEST_PRECEDENCE;
 	}
 
 	/**
@@ -65,10 +108,21 @@ public final class ShutdownParticipants {
 	}
 
 	synchronized void stopAll() {
-		Instant hardDeadline = this.coordinator.deadline().minus(this.closeReserve);
-		for (ShutdownParticipant participant : this.participants) {
-			this.outcomes.add(stop(participant, hardDeadline));
+		Instant shutdownDeadline = this.coordinator.deadline();
+		if (this.signal != null) {
+			this.signal.drainStarted(shutdownDeadline);
 		}
+		Instant hardDeadline = shutdownDeadline.minus(this.closeReserve);
+		CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+		for (List<ShutdownParticipant> group : this.groups) {
+			done = done.thenCompose((previous) -> stop(group, hardDeadline));
+		}
+		this.done = done;
+	}
+
+	private CompletableFuture<Void> stop(List<ShutdownParticipant> group, Instant hardDeadline) {
+		return CompletableFuture.allOf(
+				group.stream().map((participant) -> stop(participant, hardDeadline)).toArray(CompletableFuture[]::new));
 	}
 
 	private CompletableFuture<ShutdownOutcome> stop(ShutdownParticipant participant, Instant hardDeadline) {
@@ -92,8 +146,12 @@ public final class ShutdownParticipants {
 	}
 
 	synchronized void awaitAll(Runnable callback) {
-		CompletableFuture.allOf(this.outcomes.toArray(CompletableFuture[]::new))
-			.whenComplete((result, ex) -> callback.run());
+		CompletableFuture<Void> done = this.done;
+		if (done == null) {
+			callback.run();
+			return;
+		}
+		done.whenComplete((result, ex) -> callback.run());
 	}
 
 	/**

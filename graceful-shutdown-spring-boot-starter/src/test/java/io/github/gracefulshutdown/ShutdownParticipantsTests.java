@@ -3,6 +3,7 @@ package io.github.gracefulshutdown;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.Ordered;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -96,6 +98,56 @@ class ShutdownParticipantsTests {
 	}
 
 	@Test
+	void orderedParticipantsStopInGroupsLowestOrderFirst() throws InterruptedException {
+		OrderedParticipant consumer = new OrderedParticipant("consumer", 1);
+		OrderedParticipant otherConsumer = new OrderedParticipant("other-consumer", 1);
+		OrderedParticipant dependency = new OrderedParticipant("dependency", 2);
+		TestParticipant unordered = new TestParticipant("unordered", null, null);
+		ShutdownParticipants participants = new ShutdownParticipants(this.coordinator,
+				List.of(unordered, dependency, consumer, otherConsumer), Duration.ofSeconds(1));
+		this.coordinator.begin(() -> true);
+		participants.stopAll();
+		assertThat(this.listener.started).containsExactly("consumer", "other-consumer");
+		consumer.request.completed();
+		assertThat(this.listener.started).containsExactly("consumer", "other-consumer");
+		otherConsumer.request.completed();
+		assertThat(this.listener.started).containsExactly("consumer", "other-consumer", "dependency");
+		dependency.request.completed();
+		assertThat(this.listener.started).containsExactly("consumer", "other-consumer", "dependency", "unordered");
+		unordered.request.completed();
+		CountDownLatch awaited = new CountDownLatch(1);
+		participants.awaitAll(awaited::countDown);
+		assertThat(awaited.await(30, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void shutdownSignalFiresBeforeTheParticipantsAreTold() {
+		ShutdownSignal signal = new ShutdownSignal(ShutdownSignal.Moment.AFTER_PROPAGATION_DELAY, Duration.ofSeconds(1),
+				Clock.systemUTC());
+		List<Boolean> signalledWhenStopped = new CopyOnWriteArrayList<>();
+		ShutdownParticipant participant = new ShutdownParticipant() {
+
+			@Override
+			public String getPhase() {
+				return "worker";
+			}
+
+			@Override
+			public void stop(ShutdownRequest request) {
+				signalledWhenStopped.add(signal.isShutdownRequested());
+				request.completed();
+			}
+
+		};
+		ShutdownParticipants participants = new ShutdownParticipants(this.coordinator, List.of(participant),
+				Duration.ofSeconds(1), signal);
+		this.coordinator.begin(() -> true);
+		participants.stopAll();
+		assertThat(signalledWhenStopped).containsExactly(true);
+		assertThat(signal.getDeadline()).isEqualTo(this.coordinator.deadline().minusSeconds(1));
+	}
+
+	@Test
 	void awaitWithoutStopCallsBackAtOnce() {
 		ShutdownParticipants participants = new ShutdownParticipants(this.coordinator,
 				List.of(new TestParticipant("idle", null, null)), Duration.ofSeconds(1));
@@ -118,6 +170,36 @@ class ShutdownParticipantsTests {
 		assertThat(unbounded.request.remaining()).isBetween(Duration.ofSeconds(28), Duration.ofSeconds(29));
 		assertThat(tooLong.request.getDeadline()).isEqualTo(unbounded.request.getDeadline());
 		List.of(bounded, unbounded, tooLong).forEach((participant) -> participant.request.completed());
+	}
+
+	static final class OrderedParticipant implements ShutdownParticipant, Ordered {
+
+		private final String phase;
+
+		private final int order;
+
+		volatile ShutdownRequest request;
+
+		OrderedParticipant(String phase, int order) {
+			this.phase = phase;
+			this.order = order;
+		}
+
+		@Override
+		public String getPhase() {
+			return this.phase;
+		}
+
+		@Override
+		public int getOrder() {
+			return this.order;
+		}
+
+		@Override
+		public void stop(ShutdownRequest request) {
+			this.request = request;
+		}
+
 	}
 
 	static final class TestParticipant implements ShutdownParticipant {

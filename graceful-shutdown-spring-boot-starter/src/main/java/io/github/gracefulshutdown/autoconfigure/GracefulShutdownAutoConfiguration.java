@@ -9,6 +9,7 @@ import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
 import io.github.gracefulshutdown.ShutdownParticipant;
 import io.github.gracefulshutdown.ShutdownParticipants;
 import io.github.gracefulshutdown.ShutdownPhaseListener;
+import io.github.gracefulshutdown.ShutdownSignal;
 import io.github.gracefulshutdown.SignalForceExit;
 import io.github.gracefulshutdown.readiness.PropagationDelayListener;
 import io.github.gracefulshutdown.readiness.ReadinessGuard;
@@ -67,16 +68,24 @@ public final class GracefulShutdownAutoConfiguration {
 	@ConditionalOnMissingBean
 	PropagationDelayListener gracefulShutdownPropagationDelayListener(ConfigurableApplicationContext context,
 			ShutdownCoordinator coordinator, ReadinessGuard readinessGuard, ShutdownBudget budget,
-			ObjectProvider<InFlightRequests> inFlightRequests, ObjectProvider<ApplicationAvailability> availability) {
+			ObjectProvider<InFlightRequests> inFlightRequests, ObjectProvider<ApplicationAvailability> availability,
+			ObjectProvider<ShutdownSignal> shutdownSignal) {
 		return new PropagationDelayListener(context, coordinator, readinessGuard, budget.propagationDelay(),
-				inFlightRequests, availability);
+				inFlightRequests, availability, shutdownSignal);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ShutdownSignal gracefulShutdownSignal(ShutdownBudget budget, GracefulShutdownProperties properties) {
+		return new ShutdownSignal(properties.getShutdownSignal().getFires(), budget.closeReserve(), Clock.systemUTC());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	ShutdownParticipants gracefulShutdownParticipants(ShutdownCoordinator coordinator, ShutdownBudget budget,
-			ObjectProvider<ShutdownParticipant> participants) {
-		return new ShutdownParticipants(coordinator, participants.orderedStream().toList(), budget.closeReserve());
+			ObjectProvider<ShutdownParticipant> participants, ObjectProvider<ShutdownSignal> shutdownSignal) {
+		return new ShutdownParticipants(coordinator, participants.orderedStream().toList(), budget.closeReserve(),
+				shutdownSignal.getIfAvailable());
 	}
 
 	@Bean

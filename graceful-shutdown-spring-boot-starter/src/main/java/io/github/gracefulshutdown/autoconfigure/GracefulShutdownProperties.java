@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.gracefulshutdown.ShutdownSignal;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -36,6 +37,8 @@ public class GracefulShutdownProperties {
 	private final Kafka kafka = new Kafka();
 
 	private final Scheduling scheduling = new Scheduling();
+
+	private final ShutdownSignalProperties shutdownSignal = new ShutdownSignalProperties();
 
 	private final ForceExit forceExit = new ForceExit();
 
@@ -75,6 +78,10 @@ public class GracefulShutdownProperties {
 
 	public Scheduling getScheduling() {
 		return this.scheduling;
+	}
+
+	public ShutdownSignalProperties getShutdownSignal() {
+		return this.shutdownSignal;
 	}
 
 	public ForceExit getForceExit() {
@@ -187,6 +194,27 @@ public class GracefulShutdownProperties {
 
 		public void setTimeout(@Nullable Duration timeout) {
 			this.timeout = positive("graceful-shutdown.scheduling.timeout", timeout);
+		}
+
+	}
+
+	/**
+	 * Settings of the {@link ShutdownSignal} that application workers check.
+	 */
+	public static class ShutdownSignalProperties {
+
+		/**
+		 * When the shutdown signal fires: after the propagation delay, when the HTTP
+		 * drain starts, or at the start of the shutdown.
+		 */
+		private ShutdownSignal.Moment fires = ShutdownSignal.Moment.AFTER_PROPAGATION_DELAY;
+
+		public ShutdownSignal.Moment getFires() {
+			return this.fires;
+		}
+
+		public void setFires(ShutdownSignal.Moment fires) {
+			this.fires = fires;
 		}
 
 	}

@@ -7,6 +7,7 @@ import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownOutcome;
 import io.github.gracefulshutdown.ShutdownPhase;
 import io.github.gracefulshutdown.ShutdownPhaseNames;
+import io.github.gracefulshutdown.ShutdownSignal;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -53,6 +54,8 @@ public final class PropagationDelayListener implements ApplicationListener<Conte
 
 	private final ObjectProvider<ApplicationAvailability> availability;
 
+	private final ObjectProvider<ShutdownSignal> shutdownSignal;
+
 	/**
 	 * Create a new listener.
 	 * @param context the application context whose close begins the shutdown
@@ -61,16 +64,18 @@ public final class PropagationDelayListener implements ApplicationListener<Conte
 	 * @param delay the propagation delay
 	 * @param inFlightRequests the in-flight HTTP requests, if this is a web application
 	 * @param availability the application availability, if available
+	 * @param shutdownSignal the shutdown signal, if any
 	 */
 	public PropagationDelayListener(ConfigurableApplicationContext context, ShutdownCoordinator coordinator,
 			ReadinessGuard readinessGuard, Duration delay, ObjectProvider<InFlightRequests> inFlightRequests,
-			ObjectProvider<ApplicationAvailability> availability) {
+			ObjectProvider<ApplicationAvailability> availability, ObjectProvider<ShutdownSignal> shutdownSignal) {
 		this.context = context;
 		this.coordinator = coordinator;
 		this.readinessGuard = readinessGuard;
 		this.delay = delay;
 		this.inFlightRequests = inFlightRequests;
 		this.availability = availability;
+		this.shutdownSignal = shutdownSignal;
 	}
 
 	@Override
@@ -79,6 +84,7 @@ public final class PropagationDelayListener implements ApplicationListener<Conte
 			return;
 		}
 		logger.info(startMessage());
+		this.shutdownSignal.ifAvailable((signal) -> signal.shutdownStarted(this.coordinator.deadline()));
 		refuseTraffic();
 		propagate();
 	}

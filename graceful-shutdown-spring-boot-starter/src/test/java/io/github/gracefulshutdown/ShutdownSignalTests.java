@@ -1,0 +1,113 @@
+package io.github.gracefulshutdown;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link ShutdownSignal}.
+ */
+class ShutdownSignalTests {
+
+	private final TestClock clock = new TestClock();
+
+	private final ShutdownSignal signal = new ShutdownSignal(ShutdownSignal.Moment.AFTER_PROPAGATION_DELAY,
+			Duration.ofSeconds(1), this.clock);
+
+	@Test
+	void firesWhenTheDrainStartsWithTheDeadlineLessTheReserve() {
+		Instant shutdownDeadline = this.clock.instant().plusSeconds(25);
+		assertThat(this.signal.isShutdownRequested()).isFalse();
+		assertThat(this.signal.getDeadline()).isNull();
+		assertThat(this.signal.remaining()).isNull();
+		this.signal.shutdownStarted(shutdownDeadline);
+		assertThat(this.signal.isShutdownRequested()).isFalse();
+		this.signal.drainStarted(shutdownDeadline);
+		assertThat(this.signal.isShutdownRequested()).isTrue();
+		assertThat(this.signal.getDeadline()).isEqualTo(shutdownDeadline.minusSeconds(1));
+		this.clock.advance(Duration.ofSeconds(4));
+		assertThat(this.signal.remaining()).isEqualTo(Duration.ofSeconds(20));
+		this.clock.advance(Duration.ofSeconds(30));
+		assertThat(this.signal.remaining()).isZero();
+	}
+
+	@Test
+	void canFireAtTheStartOfTheShutdown() {
+		ShutdownSignal early = new ShutdownSignal(ShutdownSignal.Moment.AT_SHUTDOWN_START, Duration.ZERO, this.clock);
+		early.shutdownStarted(this.clock.instant().plusSeconds(25));
+		assertThat(early.isShutdownRequested()).isTrue();
+	}
+
+	@Test
+	void callbacksRunOnceWhenFiredAndAtOnceWhenRegisteredLater() {
+		List<String> calls = new CopyOnWriteArrayList<>();
+		this.signal.onShutdown(() -> calls.add("before"));
+		assertThat(calls).isEmpty();
+		this.signal.drainStarted(this.clock.instant());
+		this.signal.drainStarted(this.clock.instant());
+		assertThat(calls).containsExactly("before");
+		this.signal.onShutdown(() -> calls.add("after"));
+		assertThat(calls).containsExactly("before", "after");
+	}
+
+	@Test
+	void failingCallbackDoesNotStopTheOthers() {
+		AtomicInteger calls = new AtomicInteger();
+		this.signal.onShutdown(() -> {
+			throw new IllegalStateException("boom");
+		});
+		this.signal.onShutdown(calls::incrementAndGet);
+		this.signal.drainStarted(this.clock.instant());
+		assertThat(calls).hasValue(1);
+	}
+
+	@Test
+	void boundedWaitReturnsWhenTheShutdownIsRequested() throws Exception {
+		assertThat(this.signal.await(Duration.ofMillis(10))).isFalse();
+		CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
+			try {
+				return this.signal.await(Duration.ofSeconds(60));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		});
+		this.signal.drainStarted(this.clock.instant());
+		assertThat(waiting.get(30, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void loopStopsWithinOneIterationOfTheSignal() throws Exception {
+		CountDownLatch looping = new CountDownLatch(1);
+		AtomicInteger iterationsAfterSignal = new AtomicInteger();
+		CompletableFuture<Void> worker = CompletableFuture.runAsync(() -> {
+			try {
+				while (!this.signal.isShutdownRequested()) {
+					looping.countDown();
+					this.signal.await(Duration.ofMillis(20));
+					if (this.signal.isShutdownRequested()) {
+						iterationsAfterSignal.incrementAndGet();
+					}
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		assertThat(looping.await(30, TimeUnit.SECONDS)).isTrue();
+		this.signal.drainStarted(this.clock.instant());
+		worker.get(30, TimeUnit.SECONDS);
+		assertThat(iterationsAfterSignal).hasValueLessThanOrEqualTo(1);
+	}
+
+}

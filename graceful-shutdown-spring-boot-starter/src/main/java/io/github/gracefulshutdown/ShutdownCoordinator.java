@@ -213,7 +213,7 @@ public final class ShutdownCoordinator {
 			case COMPLETED -> logger.info(message + "completed in " + duration.toMillis() + " ms");
 			case TIMED_OUT -> logger.warn(message + "timed out after " + duration.toMillis() + " ms");
 			case FAILED -> logger.warn(message + "failed after " + duration.toMillis() + " ms");
-			case SKIPPED -> logger.debug(message + "skipped after " + duration.toMillis() + " ms");
+			case SKIPPED -> logger.info(message + "had nothing to do (" + duration.toMillis() + " ms)");
 		}
 		record(phase.name(), duration, outcome);
 	}

@@ -1,10 +1,16 @@
 package io.github.gracefulshutdown.metrics;
 
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import io.github.gracefulshutdown.ShutdownParticipant;
+import io.github.gracefulshutdown.ShutdownPhaseNames;
 import io.github.gracefulshutdown.autoconfigure.ConditionalOnGracefulShutdownEnabled;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -31,8 +37,12 @@ public final class GracefulShutdownMetricsAutoConfiguration {
 	@ConditionalOnBean(MeterRegistry.class)
 	@ConditionalOnMissingBean(name = "gracefulShutdownMeterListener")
 	MicrometerShutdownPhaseListener gracefulShutdownMeterListener(MeterRegistry registry,
-			GracefulShutdownProperties properties) {
-		return new MicrometerShutdownPhaseListener(registry, properties.getMetrics().getBuckets());
+			GracefulShutdownProperties properties, ObjectProvider<ShutdownParticipant> participants) {
+		return new MicrometerShutdownPhaseListener(registry, properties.getMetrics().getBuckets(), () -> {
+			Set<String> phases = new LinkedHashSet<>(ShutdownPhaseNames.ALL);
+			participants.orderedStream().map(ShutdownParticipant::getPhase).forEach(phases::add);
+			return phases;
+		});
 	}
 
 }

@@ -2,15 +2,17 @@ package io.github.gracefulshutdown.metrics;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import io.github.gracefulshutdown.ShutdownOutcome;
 import io.github.gracefulshutdown.ShutdownPhaseListener;
-import io.github.gracefulshutdown.ShutdownPhaseNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+
+import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
  * {@link ShutdownPhaseListener} that records the duration of every shutdown phase in
@@ -21,15 +23,16 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code shutdown.phase.duration} (timer, Prometheus
  * {@code shutdown_phase_duration_seconds}, a histogram with the configured bucket
  * boundaries): how long a phase took. Tags: {@code phase} ({@code readiness},
- * {@code propagation}, {@code http}, {@code kafka}, {@code scheduling}, {@code total})
- * and {@code outcome} ({@code completed}, {@code timed_out}, {@code failed},
+ * {@code propagation}, {@code http}, {@code kafka}, {@code scheduling}, {@code total},
+ * and the phase of every {@link io.github.gracefulshutdown.ShutdownParticipant}) and
+ * {@code outcome} ({@code completed}, {@code timed_out}, {@code failed},
  * {@code skipped}).</li>
  * </ul>
- * Every phase and outcome is registered up front: Spring Boot closes meter registries at
- * the start of the shutdown, and a closed registry hands out no-op meters for new ids
- * while existing meters keep recording.
+ * Every phase and outcome is registered once the application has started: Spring Boot
+ * closes meter registries at the start of the shutdown, and a closed registry hands out
+ * no-op meters for new ids while existing meters keep recording.
  */
-final class MicrometerShutdownPhaseListener implements ShutdownPhaseListener {
+final class MicrometerShutdownPhaseListener implements ShutdownPhaseListener, SmartInitializingSingleton {
 
 	static final String METER_NAME = "shutdown.phase.duration";
 
@@ -37,22 +40,32 @@ final class MicrometerShutdownPhaseListener implements ShutdownPhaseListener {
 
 	static final String OUTCOME_TAG = "outcome";
 
-	private final Map<String, Timer> timers = new LinkedHashMap<>();
+	private final MeterRegistry registry;
 
-	MicrometerShutdownPhaseListener(MeterRegistry registry, List<Duration> buckets) {
-		this(registry, buckets, ShutdownPhaseNames.ALL);
+	private final List<Duration> buckets;
+
+	private final Supplier<Collection<String>> phases;
+
+	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+	MicrometerShutdownPhaseListener(MeterRegistry registry, List<Duration> buckets,
+			Supplier<Collection<String>> phases) {
+		this.registry = registry;
+		this.buckets = List.copyOf(buckets);
+		this.phases = phases;
 	}
 
-	MicrometerShutdownPhaseListener(MeterRegistry registry, List<Duration> buckets, Collection<String> phases) {
-		Duration[] slos = buckets.toArray(Duration[]::new);
-		for (String phase : phases) {
+	@Override
+	public void afterSingletonsInstantiated() {
+		Duration[] slos = this.buckets.toArray(Duration[]::new);
+		for (String phase : this.phases.get()) {
 			for (ShutdownOutcome outcome : ShutdownOutcome.values()) {
 				Timer timer = Timer.builder(METER_NAME)
 					.description("Duration of a graceful shutdown phase")
 					.tag(PHASE_TAG, phase)
 					.tag(OUTCOME_TAG, outcome.tagValue())
 					.serviceLevelObjectives(slos)
-					.register(registry);
+					.register(this.registry);
 				this.timers.put(key(phase, outcome), timer);
 			}
 		}

@@ -67,6 +67,13 @@ public final class GracefulShutdownPhases {
 	 */
 	public static final int COMPLETE = EXECUTORS - 1;
 
+	/**
+	 * Phase just after {@link #COMPLETE}: the meter registries, whose closing Spring Boot
+	 * would do at the start of the shutdown, are closed, so that push registries publish
+	 * the phase timings.
+	 */
+	public static final int METER_REGISTRIES_CLOSE = COMPLETE - 1;
+
 	private GracefulShutdownPhases() {
 	}
 

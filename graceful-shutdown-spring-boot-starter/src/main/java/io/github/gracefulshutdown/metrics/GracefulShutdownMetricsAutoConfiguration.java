@@ -3,6 +3,8 @@ package io.github.gracefulshutdown.metrics;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
+import io.github.gracefulshutdown.GracefulShutdownPhases;
+import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
 import io.github.gracefulshutdown.ShutdownParticipant;
 import io.github.gracefulshutdown.ShutdownPhaseNames;
 import io.github.gracefulshutdown.autoconfigure.ConditionalOnGracefulShutdownEnabled;
@@ -17,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -43,6 +46,19 @@ public final class GracefulShutdownMetricsAutoConfiguration {
 			participants.orderedStream().map(ShutdownParticipant::getPhase).forEach(phases::add);
 			return phases;
 		});
+	}
+
+	@Bean
+	@ConditionalOnBean(MeterRegistry.class)
+	@ConditionalOnBooleanProperty(name = "graceful-shutdown.metrics.defer-registry-close", matchIfMissing = true)
+	MeterRegistryCloseDeferral gracefulShutdownMeterRegistryCloseDeferral(ConfigurableApplicationContext context) {
+		return new MeterRegistryCloseDeferral(context);
+	}
+
+	@Bean
+	@ConditionalOnBean(MeterRegistryCloseDeferral.class)
+	ShutdownMarkerLifecycle gracefulShutdownMeterRegistriesClose(MeterRegistryCloseDeferral deferral) {
+		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.METER_REGISTRIES_CLOSE, deferral::closeRegistries);
 	}
 
 }

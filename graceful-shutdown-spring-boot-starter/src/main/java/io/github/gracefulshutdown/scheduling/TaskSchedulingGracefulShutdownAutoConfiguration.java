@@ -1,0 +1,59 @@
+package io.github.gracefulshutdown.scheduling;
+
+import io.github.gracefulshutdown.ShutdownParticipants;
+import io.github.gracefulshutdown.ShutdownPhaseNames;
+import io.github.gracefulshutdown.autoconfigure.ConditionalOnGracefulShutdownEnabled;
+import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
+import io.github.gracefulshutdown.autoconfigure.ShutdownBudget;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link EnableAutoConfiguration Auto-configuration} of the
+ * {@link ShutdownPhaseNames#SCHEDULING scheduling} phase, which runs in parallel with the
+ * HTTP drain (see {@link ShutdownParticipants}).
+ * <p>
+ * Spring Boot already shuts down its {@code ThreadPoolTaskScheduler} when the context
+ * closes, but a pending cron firing still runs afterwards, a scheduler configured with
+ * {@code spring.task.scheduling.shutdown.await-termination} keeps firing until bean
+ * destruction, and running tasks are interrupted at destruction unless they finish within
+ * {@code spring.lifecycle.timeout-per-shutdown-phase}. The scheduling phase stops every
+ * trigger (also those of a {@code SimpleAsyncTaskScheduler}), lets the running scheduled
+ * tasks and the {@code @Async} tasks of {@code ThreadPoolTaskExecutor}s finish within
+ * {@code graceful-shutdown.scheduling.timeout}, and only then interrupts the scheduled
+ * tasks left. Task executors keep accepting tasks, since requests still being drained may
+ * submit some. A {@code SimpleAsyncTaskExecutor} cannot be observed: it is given the same
+ * timeout to wait for its running tasks when it is closed at bean destruction.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = { GracefulShutdownAutoConfiguration.class, TaskSchedulingAutoConfiguration.class,
+		TaskExecutionAutoConfiguration.class })
+@ConditionalOnGracefulShutdownEnabled
+@ConditionalOnBooleanProperty(name = "graceful-shutdown.scheduling.enabled", matchIfMissing = true)
+@ConditionalOnBean(ShutdownBudget.class)
+public final class TaskSchedulingGracefulShutdownAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "gracefulShutdownSchedulingParticipant")
+	TaskSchedulingShutdownParticipant gracefulShutdownSchedulingParticipant(ShutdownBudget budget,
+			TaskSchedulingShutdownPostProcessor postProcessor) {
+		return new TaskSchedulingShutdownParticipant(postProcessor::getExecutors, budget.schedulingTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	static TaskSchedulingShutdownPostProcessor gracefulShutdownSchedulingPostProcessor(
+			ObjectProvider<ShutdownBudget> budget) {
+		return new TaskSchedulingShutdownPostProcessor(budget);
+	}
+
+}

@@ -27,7 +27,10 @@ class ConfigurationMetadataTests {
 			.contains("graceful-shutdown.enabled", "graceful-shutdown.timeout", "graceful-shutdown.propagation-delay",
 					"graceful-shutdown.web.connection-close", "graceful-shutdown.force-exit.on-timeout",
 					"graceful-shutdown.force-exit.on-second-signal", "graceful-shutdown.metrics.enabled",
-					"graceful-shutdown.metrics.buckets");
+					"graceful-shutdown.metrics.buckets", "graceful-shutdown.metrics.defer-registry-close",
+					"graceful-shutdown.kafka.enabled", "graceful-shutdown.kafka.timeout",
+					"graceful-shutdown.kafka.on-timeout", "graceful-shutdown.scheduling.enabled",
+					"graceful-shutdown.scheduling.timeout", "graceful-shutdown.shutdown-signal.fires");
 		assertThat(properties).allSatisfy((property) -> {
 			assertThat((String) property.get("name")).startsWith("graceful-shutdown.");
 			assertThat((String) property.get("description")).as("description of %s", property.get("name"))

@@ -48,7 +48,8 @@ class PushgatewayProcessTests {
 				"--management.prometheus.metrics.export.pushgateway.address=" + this.pushgateway.address(),
 				"--management.prometheus.metrics.export.pushgateway.shutdown-operation=put",
 				"--management.prometheus.metrics.export.pushgateway.push-rate=1h",
-				"--management.prometheus.metrics.export.pushgateway.job=graceful-shutdown-sample");
+				"--management.prometheus.metrics.export.pushgateway.job=graceful-shutdown-sample",
+				SampleApplicationShutdownProcessTests.NO_ORDERS);
 		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 		HttpRequest ready = HttpRequest.newBuilder(this.application.uri("/actuator/health/readiness")).build();
 		assertThat(client.send(ready, BodyHandlers.discarding()).statusCode()).isEqualTo(200);

@@ -139,6 +139,14 @@ final class SampleApplicationProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Return whether the application is still running.
+	 * @return {@code true} if the process has not exited
+	 */
+	boolean isAlive() {
+		return this.process.isAlive();
+	}
+
+	/**
 	 * Send SIGTERM to the application ({@link Process#destroy()} does so on Linux, again
 	 * on every call while the process runs).
 	 */

@@ -22,6 +22,7 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.event.ConsumerStartingEvent;
 import org.springframework.kafka.event.ConsumerStoppedEvent;
 import org.springframework.kafka.event.KafkaEvent;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
@@ -33,13 +34,22 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * consumers have left their groups.
  * <p>
  * At {@code graceful-shutdown.kafka.timeout}, a listener still busy is interrupted (and
- * the phase waits for its consumer to commit and leave) or abandoned, as configured. The
- * registry is looked up lazily: injecting it into a lifecycle bean of a lower phase would
- * make its own phase stop waiting (spring-framework#28277).
+ * the phase waits for its consumer to commit and leave) or abandoned, as configured. Only
+ * threads inside the listener are interrupted: a consumer that is polling, rebalancing or
+ * closing is left alone. The registry is looked up lazily: injecting it into a lifecycle
+ * bean of a lower phase would make its own phase stop waiting (spring-framework#28277).
  */
 final class KafkaListenerShutdownParticipant implements ShutdownParticipant, ApplicationListener<KafkaEvent> {
 
 	private static final Log logger = LogFactory.getLog(KafkaListenerShutdownParticipant.class);
+
+	/**
+	 * The consumer loop of Spring Kafka; its {@code invokeOnMessage} and
+	 * {@code invokeBatchOnMessage} methods (and their {@code do} variants) call the
+	 * listener.
+	 */
+	private static final String LISTENER_CONSUMER_CLASS = KafkaMessageListenerContainer.class.getName()
+			+ "$ListenerConsumer";
 
 	private final ObjectProvider<KafkaListenerEndpointRegistry> registry;
 
@@ -99,6 +109,18 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 		}
 	}
 
+	// Whether the consumer thread runs the listener, rather than polling, committing or
+	// closing, which an interrupt would only disturb
+	private static boolean isInListener(Thread thread) {
+		for (StackTraceElement element : thread.getStackTrace()) {
+			if (element.getClassName().startsWith(LISTENER_CONSUMER_CLASS)
+					&& element.getMethodName().endsWith("OnMessage")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	@Override
 	public boolean supportsAsyncExecution() {
 		return false;
@@ -136,18 +158,18 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 				return;
 			}
 			this.timedOut = true;
-			Collection<Thread> threads = getThreads();
+			long millis = KafkaListenerShutdownParticipant.this.timeout.toMillis();
 			if (KafkaListenerShutdownParticipant.this.onTimeout == KafkaOnTimeout.INTERRUPT) {
-				logger
-					.warn("Kafka listeners still busy after " + KafkaListenerShutdownParticipant.this.timeout.toMillis()
-							+ " ms, interrupting " + threads.size() + " consumer thread(s); "
-							+ "their records in progress are not committed and will be redelivered");
-				threads.forEach(Thread::interrupt);
+				List<Thread> listeners = getThreads().stream()
+					.filter(KafkaListenerShutdownParticipant::isInListener)
+					.toList();
+				logger.warn("Kafka listeners still busy after " + millis + " ms, interrupting " + listeners.size()
+						+ " listener thread(s); their records in progress are not committed and will be redelivered");
+				listeners.forEach(Thread::interrupt);
 			}
 			else {
-				logger.warn("Kafka listeners still busy after "
-						+ KafkaListenerShutdownParticipant.this.timeout.toMillis() + " ms, abandoning " + threads.size()
-						+ " consumer thread(s); " + "their uncommitted records will be redelivered");
+				logger.warn("Kafka listeners still busy after " + millis + " ms, abandoning " + getThreads().size()
+						+ " consumer thread(s); their uncommitted records will be redelivered");
 				this.request.timedOut();
 			}
 		}

@@ -133,7 +133,7 @@ class KafkaGracefulShutdownIntegrationTests {
 		assertThat(worker.processed).containsExactly("order-0", "order-1");
 		assertThat(committedOffset(group, topic)).isEqualTo(2);
 		assertThat(phases.outcomes).containsEntry(ShutdownPhaseNames.KAFKA, ShutdownOutcome.TIMED_OUT);
-		assertThat(output).contains("Kafka listeners still busy after 2000 ms, interrupting 1 consumer thread(s)");
+		assertThat(output).contains("Kafka listeners still busy after 2000 ms, interrupting 1 listener thread(s)");
 	}
 
 	private ConfigurableApplicationContext start(String topic, String group, String... args) {

@@ -76,11 +76,14 @@ class HttpAndKafkaOverlapIntegrationTests {
 			SlowWork work = context.getBean(SlowWork.class);
 			RecordingPhaseListener phases = context.getBean(RecordingPhaseListener.class);
 			InFlightRequests inFlight = context.getBean(InFlightRequests.class);
+			// The record first (the consumer may take a while to join its group), then
+			// the request, so that both have most of their work ahead when the
+			// shutdown starts
+			assertThat(work.recordStarted.await(60, TimeUnit.SECONDS)).isTrue();
 			HttpClient client = HttpClient.newHttpClient();
 			CompletableFuture<HttpResponse<String>> response = client.sendAsync(
 					HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slow")).build(),
 					BodyHandlers.ofString());
-			assertThat(work.recordStarted.await(60, TimeUnit.SECONDS)).isTrue();
 			await().atMost(WAIT).until(() -> inFlight.count() == 1);
 
 			context.close();
@@ -134,7 +137,7 @@ class HttpAndKafkaOverlapIntegrationTests {
 		@KafkaListener(topics = "overlap", groupId = "overlap")
 		void process(ConsumerRecord<String, String> record) throws InterruptedException {
 			this.recordStarted.countDown();
-			Thread.sleep(3000);
+			Thread.sleep(4000);
 			this.recordDone.countDown();
 		}
 

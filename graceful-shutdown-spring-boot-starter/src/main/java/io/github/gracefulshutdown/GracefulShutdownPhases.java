@@ -30,6 +30,15 @@ public final class GracefulShutdownPhases {
 	public static final int WORKERS_STOP = SmartLifecycle.DEFAULT_PHASE - 50;
 
 	/**
+	 * Phase in which the starter ends long-lived HTTP connections (event streams, pending
+	 * asynchronous requests, WebSocket sessions) so that the HTTP drain does not wait for
+	 * them until its timeout. Just before {@link #HTTP_DRAIN_START}, so after
+	 * {@link #WORKERS_STOP} (the {@link ShutdownSignal} has fired and applications had
+	 * the chance to end their own streams) and while the connectors still run.
+	 */
+	public static final int LONG_LIVED_REQUESTS = SmartLifecycle.DEFAULT_PHASE - 1022;
+
+	/**
 	 * Phase of Spring Boot's web server graceful shutdown
 	 * ({@code WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE}): connectors are
 	 * paused and in-flight requests drain.

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.github.gracefulshutdown.GracefulShutdownPhases;
 import io.github.gracefulshutdown.InFlightRequests;
+import io.github.gracefulshutdown.RequestArrivals;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
 import io.github.gracefulshutdown.ShutdownParticipant;
@@ -68,10 +69,12 @@ public final class GracefulShutdownAutoConfiguration {
 	@ConditionalOnMissingBean
 	PropagationDelayListener gracefulShutdownPropagationDelayListener(ConfigurableApplicationContext context,
 			ShutdownCoordinator coordinator, ReadinessGuard readinessGuard, ShutdownBudget budget,
-			ObjectProvider<InFlightRequests> inFlightRequests, ObjectProvider<ApplicationAvailability> availability,
+			GracefulShutdownProperties properties, ObjectProvider<InFlightRequests> inFlightRequests,
+			ObjectProvider<RequestArrivals> requestArrivals, ObjectProvider<ApplicationAvailability> availability,
 			ObjectProvider<ShutdownSignal> shutdownSignal) {
 		return new PropagationDelayListener(context, coordinator, readinessGuard, budget.propagationDelay(),
-				inFlightRequests, availability, shutdownSignal);
+				properties.getPropagationQuietPeriod(), properties.getPropagationMinDelay(), inFlightRequests,
+				requestArrivals, availability, shutdownSignal);
 	}
 
 	@Bean

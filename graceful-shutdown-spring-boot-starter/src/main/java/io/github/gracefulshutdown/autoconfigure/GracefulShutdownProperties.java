@@ -32,6 +32,23 @@ public class GracefulShutdownProperties {
 	 */
 	private @Nullable Duration propagationDelay;
 
+	/**
+	 * When set, the propagation delay ends early once no new HTTP request has arrived for
+	 * this long, though not before propagation-min-delay; propagation-delay stays the
+	 * upper bound. Probes and scrapes (Actuator endpoints, /livez, /readyz) do not count.
+	 * Only safe when every load balancer's routing change shows up as a drop in new
+	 * requests, as with L4 balancers and the "Connection: close" responses that make
+	 * pinned clients reconnect through them; not for services where silence is normal, or
+	 * for clients that keep one connection busy with long requests.
+	 */
+	private @Nullable Duration propagationQuietPeriod;
+
+	/**
+	 * Shortest propagation delay when propagation-quiet-period is set: the delay does not
+	 * end before this time even if no request arrives.
+	 */
+	private Duration propagationMinDelay = Duration.ZERO;
+
 	private final Web web = new Web();
 
 	private final Kafka kafka = new Kafka();
@@ -66,6 +83,31 @@ public class GracefulShutdownProperties {
 					DurationFormat.print(propagationDelay), "the propagation delay must not be negative", "5s");
 		}
 		this.propagationDelay = propagationDelay;
+	}
+
+	public @Nullable Duration getPropagationQuietPeriod() {
+		return this.propagationQuietPeriod;
+	}
+
+	public void setPropagationQuietPeriod(@Nullable Duration propagationQuietPeriod) {
+		if (propagationQuietPeriod != null && propagationQuietPeriod.isNegative()) {
+			throw new InvalidShutdownConfigurationException("graceful-shutdown.propagation-quiet-period",
+					DurationFormat.print(propagationQuietPeriod), "the quiet period must not be negative", "1s");
+		}
+		this.propagationQuietPeriod = propagationQuietPeriod;
+	}
+
+	public Duration getPropagationMinDelay() {
+		return this.propagationMinDelay;
+	}
+
+	public void setPropagationMinDelay(Duration propagationMinDelay) {
+		if (propagationMinDelay.isNegative()) {
+			throw new InvalidShutdownConfigurationException("graceful-shutdown.propagation-min-delay",
+					DurationFormat.print(propagationMinDelay), "the minimum propagation delay must not be negative",
+					"0s");
+		}
+		this.propagationMinDelay = propagationMinDelay;
 	}
 
 	public Web getWeb() {
@@ -112,6 +154,21 @@ public class GracefulShutdownProperties {
 		 */
 		private boolean connectionClose = true;
 
+		/**
+		 * What happens to long-lived requests when the HTTP drain starts: event streams
+		 * (SSE), WebSocket sessions and asynchronous requests still waiting for their
+		 * result (long polls).
+		 */
+		private LongLivedRequests longLivedRequests = LongLivedRequests.COMPLETE;
+
+		/**
+		 * Time that asynchronous requests still waiting for their result when the HTTP
+		 * drain starts (long polls, DeferredResult, Callable, CompletableFuture) get to
+		 * finish before they are answered with 503 Service Unavailable, when
+		 * long-lived-requests is complete.
+		 */
+		private Duration asyncGracePeriod = Duration.ofSeconds(2);
+
 		public boolean isConnectionClose() {
 			return this.connectionClose;
 		}
@@ -119,6 +176,47 @@ public class GracefulShutdownProperties {
 		public void setConnectionClose(boolean connectionClose) {
 			this.connectionClose = connectionClose;
 		}
+
+		public LongLivedRequests getLongLivedRequests() {
+			return this.longLivedRequests;
+		}
+
+		public void setLongLivedRequests(LongLivedRequests longLivedRequests) {
+			this.longLivedRequests = longLivedRequests;
+		}
+
+		public Duration getAsyncGracePeriod() {
+			return this.asyncGracePeriod;
+		}
+
+		public void setAsyncGracePeriod(Duration asyncGracePeriod) {
+			if (asyncGracePeriod.isNegative()) {
+				throw new InvalidShutdownConfigurationException("graceful-shutdown.web.async-grace-period",
+						DurationFormat.print(asyncGracePeriod), "the grace period must not be negative", "2s");
+			}
+			this.asyncGracePeriod = asyncGracePeriod;
+		}
+
+	}
+
+	/**
+	 * What happens to long-lived HTTP requests when the HTTP drain starts.
+	 */
+	public enum LongLivedRequests {
+
+		/**
+		 * End them so that the drain does not wait for them: event streams are completed
+		 * (the client sees a clean end of the stream and reconnects), WebSocket sessions
+		 * are closed with status 1001 (going away), and asynchronous requests still
+		 * waiting for their result after the async grace period are answered with 503.
+		 */
+		COMPLETE,
+
+		/**
+		 * Leave them: the drain waits for them as plain Spring Boot does, until they end
+		 * or the drain times out.
+		 */
+		WAIT
 
 	}
 

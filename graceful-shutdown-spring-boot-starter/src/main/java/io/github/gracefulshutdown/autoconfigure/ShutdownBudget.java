@@ -104,9 +104,34 @@ public record ShutdownBudget(Duration timeout, Duration propagationDelay, Durati
 		if (delay == null) {
 			delay = (CloudPlatform.getActive(environment) != null) ? cloudPlatformDelay(timeout) : Duration.ZERO;
 		}
+		checkAdaptiveDelay(properties, delay);
 		Duration afterPropagation = timeout.minus(delay);
 		return new ShutdownBudget(timeout, delay, orHalf(properties.getKafka().getTimeout(), afterPropagation),
 				orHalf(properties.getScheduling().getTimeout(), afterPropagation));
+	}
+
+	// Checked against the effective delay, and only when there is one: a quiet period
+	// set for Kubernetes must not fail a local start where the delay defaults to zero
+	private static void checkAdaptiveDelay(GracefulShutdownProperties properties, Duration delay) {
+		if (delay.isZero()) {
+			return;
+		}
+		Duration minDelay = properties.getPropagationMinDelay();
+		if (minDelay.compareTo(delay) > 0) {
+			throw new InvalidShutdownConfigurationException("graceful-shutdown.propagation-min-delay",
+					DurationFormat.print(minDelay),
+					"the minimum propagation delay must not be longer than the propagation delay ("
+							+ DurationFormat.print(delay) + ")",
+					DurationFormat.print(half(delay)) + " (or raise 'graceful-shutdown.propagation-delay')");
+		}
+		Duration quietPeriod = properties.getPropagationQuietPeriod();
+		if (quietPeriod != null && quietPeriod.compareTo(delay) >= 0) {
+			throw new InvalidShutdownConfigurationException("graceful-shutdown.propagation-quiet-period",
+					DurationFormat.print(quietPeriod),
+					"the quiet period must be shorter than the propagation delay (" + DurationFormat.print(delay)
+							+ "), or the delay could never end early",
+					DurationFormat.print(delay.dividedBy(5)) + " (or raise 'graceful-shutdown.propagation-delay')");
+		}
 	}
 
 	private static void checkFits(String key, Duration phaseTimeout, Duration timeout, Duration propagationDelay) {

@@ -13,16 +13,17 @@ import org.springframework.context.support.DefaultLifecycleProcessor;
 
 /**
  * Sets the shutdown timeouts of the lifecycle phases that run after the propagation delay
- * (the worker stop, Spring Boot's web server drain and the drain end) to the budget left
- * after the delay, so that {@code spring.lifecycle.timeout-per-shutdown-phase} neither
- * cuts them short nor lets them run past the budget. Other phases keep Spring Boot's
- * timeout.
+ * (the worker stop, the end of long-lived requests, Spring Boot's web server drain and
+ * the drain end) to the budget left after the delay, so that
+ * {@code spring.lifecycle.timeout-per-shutdown-phase} neither cuts them short nor lets
+ * them run past the budget. Other phases keep Spring Boot's timeout.
  */
 class ShutdownPhaseTimeoutsPostProcessor implements BeanPostProcessor {
 
 	private static final Log logger = LogFactory.getLog(ShutdownPhaseTimeoutsPostProcessor.class);
 
-	private static final int[] PHASES = { GracefulShutdownPhases.WORKERS_STOP, GracefulShutdownPhases.HTTP_DRAIN_START,
+	private static final int[] PHASES = { GracefulShutdownPhases.WORKERS_STOP,
+			GracefulShutdownPhases.LONG_LIVED_REQUESTS, GracefulShutdownPhases.HTTP_DRAIN_START,
 			GracefulShutdownPhases.WEB_SERVER_GRACEFUL_SHUTDOWN, GracefulShutdownPhases.HTTP_DRAIN_END };
 
 	private final ObjectProvider<ShutdownBudget> budget;

@@ -1,8 +1,11 @@
 package io.github.gracefulshutdown.readiness;
 
 import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 
 import io.github.gracefulshutdown.InFlightRequests;
+import io.github.gracefulshutdown.RequestArrivals;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownOutcome;
 import io.github.gracefulshutdown.ShutdownPhase;
@@ -35,6 +38,15 @@ import org.springframework.core.Ordered;
  * <p>
  * The delay is skipped when the application never reported
  * {@link ReadinessState#ACCEPTING_TRAFFIC}: no load balancer routes to it.
+ * <p>
+ * With a quiet period, the delay is adaptive: it ends as soon as no new request has
+ * arrived for the quiet period (and the minimum delay has passed), the configured delay
+ * being the upper bound. Request arrivals are the signal that load balancers have stopped
+ * routing to the instance: that holds when every balancer's routing change shows up as a
+ * drop in new requests, which the {@code Connection: close} responses during the delay
+ * help with (clients pinned to the instance reconnect through the balancer). It does not
+ * hold for a client that keeps one long request busy, and without HTTP request tracking
+ * (no {@link RequestArrivals}) the full delay applies.
  *
  * @since 0.1.0
  */
@@ -50,11 +62,19 @@ public final class PropagationDelayListener implements ApplicationListener<Conte
 
 	private final Duration delay;
 
+	private final @Nullable Duration quietPeriod;
+
+	private final Duration minDelay;
+
 	private final ObjectProvider<InFlightRequests> inFlightRequests;
+
+	private final @Nullable ObjectProvider<RequestArrivals> requestArrivals;
 
 	private final ObjectProvider<ApplicationAvailability> availability;
 
 	private final ObjectProvider<ShutdownSignal> shutdownSignal;
+
+	private final Object monitor = new Object();
 
 	/**
 	 * Create a new listener.
@@ -69,11 +89,37 @@ public final class PropagationDelayListener implements ApplicationListener<Conte
 	public PropagationDelayListener(ConfigurableApplicationContext context, ShutdownCoordinator coordinator,
 			ReadinessGuard readinessGuard, Duration delay, ObjectProvider<InFlightRequests> inFlightRequests,
 			ObjectProvider<ApplicationAvailability> availability, ObjectProvider<ShutdownSignal> shutdownSignal) {
+		this(context, coordinator, readinessGuard, delay, null, Duration.ZERO, inFlightRequests, null, availability,
+				shutdownSignal);
+	}
+
+	/**
+	 * Create a new listener whose delay ends early once requests stop arriving.
+	 * @param context the application context whose close begins the shutdown
+	 * @param coordinator the shutdown coordinator
+	 * @param readinessGuard the guard that knows whether the application accepted traffic
+	 * @param delay the propagation delay, the upper bound when a quiet period is set
+	 * @param quietPeriod the time without new requests after which the delay ends, or
+	 * {@code null} for a fixed delay
+	 * @param minDelay the time before which the delay does not end early
+	 * @param inFlightRequests the in-flight HTTP requests, if this is a web application
+	 * @param requestArrivals the arrivals of HTTP requests, if this is a web application
+	 * @param availability the application availability, if available
+	 * @param shutdownSignal the shutdown signal, if any
+	 */
+	public PropagationDelayListener(ConfigurableApplicationContext context, ShutdownCoordinator coordinator,
+			ReadinessGuard readinessGuard, Duration delay, @Nullable Duration quietPeriod, Duration minDelay,
+			ObjectProvider<InFlightRequests> inFlightRequests,
+			@Nullable ObjectProvider<RequestArrivals> requestArrivals,
+			ObjectProvider<ApplicationAvailability> availability, ObjectProvider<ShutdownSignal> shutdownSignal) {
 		this.context = context;
 		this.coordinator = coordinator;
 		this.readinessGuard = readinessGuard;
 		this.delay = delay;
+		this.quietPeriod = quietPeriod;
+		this.minDelay = minDelay;
 		this.inFlightRequests = inFlightRequests;
+		this.requestArrivals = requestArrivals;
 		this.availability = availability;
 		this.shutdownSignal = shutdownSignal;
 	}
@@ -100,8 +146,11 @@ public final class PropagationDelayListener implements ApplicationListener<Conte
 		message.append(" (budget ")
 			.append(this.coordinator.getTimeout().toMillis())
 			.append(" ms, propagation delay ")
-			.append(this.delay.toMillis())
-			.append(" ms)");
+			.append(this.delay.toMillis());
+		if (this.quietPeriod != null) {
+			message.append(" ms at most, quiet period ").append(this.quietPeriod.toMillis());
+		}
+		message.append(" ms)");
 		return message.toString();
 	}
 
@@ -127,13 +176,63 @@ public final class PropagationDelayListener implements ApplicationListener<Conte
 		}
 		ShutdownPhase phase = this.coordinator.startPhase(ShutdownPhaseNames.PROPAGATION);
 		try {
-			Thread.sleep(this.delay.toMillis());
+			awaitPropagation();
 			phase.end(ShutdownOutcome.COMPLETED);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			phase.end(ShutdownOutcome.FAILED);
 		}
+	}
+
+	// Each wait lasts until the earliest moment the delay could end; an arrival in the
+	// meantime only moves that moment, so it is checked when the wait is over
+	private void awaitPropagation() throws InterruptedException {
+		long start = System.nanoTime();
+		long end = start + this.delay.toNanos();
+		RequestArrivals arrivals = requestArrivals();
+		Duration quietPeriod = this.quietPeriod;
+		while (true) {
+			long now = System.nanoTime();
+			if (now - end >= 0) {
+				return;
+			}
+			long next = end;
+			if (arrivals != null && quietPeriod != null) {
+				long quietEnd = quietEnd(arrivals.lastArrivalNanos(), start, quietPeriod);
+				if (now - quietEnd >= 0) {
+					logger.info("No new HTTP request for " + quietPeriod.toMillis()
+							+ " ms, ending the propagation delay after " + Duration.ofNanos(now - start).toMillis()
+							+ " ms of at most " + this.delay.toMillis() + " ms");
+					return;
+				}
+				next = (quietEnd - end < 0) ? quietEnd : end;
+			}
+			synchronized (this.monitor) {
+				TimeUnit.NANOSECONDS.timedWait(this.monitor, next - now);
+			}
+		}
+	}
+
+	private long quietEnd(OptionalLong lastArrival, long start, Duration quietPeriod) {
+		long quietSince = lastArrival.orElse(start);
+		if (quietSince - start < 0) {
+			quietSince = start;
+		}
+		long quietEnd = quietSince + quietPeriod.toNanos();
+		long earliest = start + this.minDelay.toNanos();
+		return (quietEnd - earliest < 0) ? earliest : quietEnd;
+	}
+
+	private @Nullable RequestArrivals requestArrivals() {
+		if (this.quietPeriod == null || this.requestArrivals == null) {
+			return null;
+		}
+		RequestArrivals arrivals = this.requestArrivals.getIfUnique();
+		if (arrivals == null) {
+			logger.debug("No HTTP request tracking, so the propagation delay cannot end early");
+		}
+		return arrivals;
 	}
 
 	@Override

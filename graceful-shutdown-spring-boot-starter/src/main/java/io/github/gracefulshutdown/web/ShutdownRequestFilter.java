@@ -3,12 +3,15 @@ package io.github.gracefulshutdown.web;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.gracefulshutdown.InFlightRequests;
+import io.github.gracefulshutdown.RequestArrivals;
 import io.github.gracefulshutdown.ShutdownCoordinator;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
@@ -26,28 +29,58 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * instance (by an L4 load balancer or kube-proxy) then opens its next connection through
  * the balancer, which no longer routes to an instance whose readiness is down.
  * <p>
- * Its own work per request is an atomic counter update, a set update and a volatile read.
+ * It also keeps the {@link AsyncContext} of every asynchronous request until it
+ * completes, so that {@link LongLivedConnections} can end them, and, once the shutdown
+ * has begun, records when the last request arrived, leaving out requests to the ignored
+ * paths (probes and scrapes, which do not come through a load balancer).
+ * <p>
+ * Its own work per request is an atomic counter update, a set update and a volatile read;
+ * asynchronous requests add a set update, and requests during the shutdown a volatile
+ * write.
  */
-final class ShutdownRequestFilter extends OncePerRequestFilter implements InFlightRequests, Ordered {
+final class ShutdownRequestFilter extends OncePerRequestFilter implements InFlightRequests, RequestArrivals, Ordered {
 
 	private final ShutdownCoordinator coordinator;
 
 	private final boolean connectionClose;
 
+	private final List<String> ignoredPaths;
+
 	private final AtomicInteger count = new AtomicInteger();
 
 	private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
+	private final Set<AsyncContext> asyncRequests = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean arrivedDuringShutdown;
+
+	private volatile long lastArrival;
+
 	ShutdownRequestFilter(ShutdownCoordinator coordinator, boolean connectionClose) {
+		this(coordinator, connectionClose, List.of());
+	}
+
+	/**
+	 * Create a new filter.
+	 * @param coordinator the shutdown coordinator
+	 * @param connectionClose whether to add {@code Connection: close} during the shutdown
+	 * @param ignoredPaths prefixes of the paths, within the context path, whose requests
+	 * are not counted as arrivals
+	 */
+	ShutdownRequestFilter(ShutdownCoordinator coordinator, boolean connectionClose, List<String> ignoredPaths) {
 		this.coordinator = coordinator;
 		this.connectionClose = connectionClose;
+		this.ignoredPaths = List.copyOf(ignoredPaths);
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		if (this.connectionClose && this.coordinator.isShuttingDown()) {
-			response.setHeader(HttpHeaders.CONNECTION, "close");
+		if (this.coordinator.isShuttingDown()) {
+			if (this.connectionClose) {
+				response.setHeader(HttpHeaders.CONNECTION, "close");
+			}
+			recordArrival(request);
 		}
 		Thread thread = Thread.currentThread();
 		this.count.incrementAndGet();
@@ -60,11 +93,28 @@ final class ShutdownRequestFilter extends OncePerRequestFilter implements InFlig
 		finally {
 			this.threads.remove(thread);
 			if (async) {
-				request.getAsyncContext().addListener(new CompletionListener());
+				AsyncContext asyncContext = request.getAsyncContext();
+				this.asyncRequests.add(asyncContext);
+				asyncContext.addListener(new CompletionListener(asyncContext));
 			}
 			else {
 				this.count.decrementAndGet();
 			}
+		}
+	}
+
+	private void recordArrival(HttpServletRequest request) {
+		if (!this.ignoredPaths.isEmpty()) {
+			String path = request.getRequestURI().substring(request.getContextPath().length());
+			for (String ignoredPath : this.ignoredPaths) {
+				if (path.startsWith(ignoredPath)) {
+					return;
+				}
+			}
+		}
+		this.lastArrival = System.nanoTime();
+		if (!this.arrivedDuringShutdown) {
+			this.arrivedDuringShutdown = true;
 		}
 	}
 
@@ -79,6 +129,19 @@ final class ShutdownRequestFilter extends OncePerRequestFilter implements InFlig
 	}
 
 	@Override
+	public OptionalLong lastArrivalNanos() {
+		return this.arrivedDuringShutdown ? OptionalLong.of(this.lastArrival) : OptionalLong.empty();
+	}
+
+	/**
+	 * Return the asynchronous requests that have started and not yet completed.
+	 * @return the async contexts of the open asynchronous requests
+	 */
+	List<AsyncContext> asyncRequests() {
+		return List.copyOf(this.asyncRequests);
+	}
+
+	@Override
 	public int getOrder() {
 		return Ordered.HIGHEST_PRECEDENCE;
 	}
@@ -88,8 +151,15 @@ final class ShutdownRequestFilter extends OncePerRequestFilter implements InFlig
 	 */
 	private final class CompletionListener implements AsyncListener {
 
+		private volatile AsyncContext asyncContext;
+
+		CompletionListener(AsyncContext asyncContext) {
+			this.asyncContext = asyncContext;
+		}
+
 		@Override
 		public void onComplete(AsyncEvent event) {
+			ShutdownRequestFilter.this.asyncRequests.remove(this.asyncContext);
 			ShutdownRequestFilter.this.count.decrementAndGet();
 		}
 
@@ -103,7 +173,13 @@ final class ShutdownRequestFilter extends OncePerRequestFilter implements InFlig
 
 		@Override
 		public void onStartAsync(AsyncEvent event) {
-			event.getAsyncContext().addListener(this);
+			AsyncContext restarted = event.getAsyncContext();
+			if (restarted != this.asyncContext) {
+				ShutdownRequestFilter.this.asyncRequests.add(restarted);
+				ShutdownRequestFilter.this.asyncRequests.remove(this.asyncContext);
+				this.asyncContext = restarted;
+			}
+			restarted.addListener(this);
 		}
 
 	}

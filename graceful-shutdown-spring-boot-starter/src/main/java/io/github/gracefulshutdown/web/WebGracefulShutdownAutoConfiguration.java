@@ -1,5 +1,8 @@
 package io.github.gracefulshutdown.web;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.github.gracefulshutdown.GracefulShutdownPhases;
 import io.github.gracefulshutdown.InFlightRequests;
 import io.github.gracefulshutdown.ShutdownCoordinator;
@@ -9,23 +12,30 @@ import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguratio
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.socket.WebSocketHandler;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} of the graceful shutdown of servlet
  * web applications: in-flight request tracking, {@code Connection: close} during the
- * shutdown and the timing of Spring Boot's web server drain around
- * {@link GracefulShutdownPhases#WEB_SERVER_GRACEFUL_SHUTDOWN}.
+ * shutdown, the end of long-lived requests in
+ * {@link GracefulShutdownPhases#LONG_LIVED_REQUESTS} and the timing of Spring Boot's web
+ * server drain around {@link GracefulShutdownPhases#WEB_SERVER_GRACEFUL_SHUTDOWN}.
  *
  * @since 0.1.0
  */
@@ -39,8 +49,9 @@ public final class WebGracefulShutdownAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "gracefulShutdownRequestFilter")
 	ShutdownRequestFilter gracefulShutdownRequestFilter(ShutdownCoordinator coordinator,
-			GracefulShutdownProperties properties) {
-		return new ShutdownRequestFilter(coordinator, properties.getWeb().isConnectionClose());
+			GracefulShutdownProperties properties, Environment environment) {
+		return new ShutdownRequestFilter(coordinator, properties.getWeb().isConnectionClose(),
+				probeAndScrapePaths(environment));
 	}
 
 	@Bean
@@ -59,6 +70,66 @@ public final class WebGracefulShutdownAutoConfiguration {
 	@Bean
 	ShutdownMarkerLifecycle gracefulShutdownHttpDrainEnd(HttpDrain httpDrain) {
 		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.HTTP_DRAIN_END, httpDrain::end);
+	}
+
+	// Actuator endpoints (on the main port) and Spring Boot's probe paths: probes and
+	// scrapes reach the instance directly, so they say nothing about load balancers
+	private static List<String> probeAndScrapePaths(Environment environment) {
+		List<String> paths = new ArrayList<>(List.of("/livez", "/readyz"));
+		String basePath = environment.getProperty("management.endpoints.web.base-path", "/actuator");
+		if (StringUtils.hasText(basePath) && !"/".equals(basePath)) {
+			String servletPath = StringUtils
+				.trimTrailingCharacter(environment.getProperty("spring.mvc.servlet.path", ""), '/');
+			paths.add(servletPath + basePath);
+		}
+		return paths;
+	}
+
+	/**
+	 * Ends event streams, WebSocket sessions and long polls when the HTTP drain starts,
+	 * unless {@code graceful-shutdown.web.long-lived-requests=wait}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "graceful-shutdown.web.long-lived-requests", havingValue = "complete",
+			matchIfMissing = true)
+	static class LongLivedRequestsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "gracefulShutdownLongLivedConnections")
+		LongLivedConnections gracefulShutdownLongLivedConnections(ObjectProvider<ShutdownRequestFilter> requests,
+				ObjectProvider<WebSocketSessions> webSocketSessions, GracefulShutdownProperties properties) {
+			return new LongLivedConnections(requests.getIfUnique(), webSocketSessions.orderedStream().toList(),
+					properties.getWeb().getAsyncGracePeriod(), properties.getWeb().isConnectionClose());
+		}
+
+		@Bean
+		ShutdownMarkerLifecycle gracefulShutdownLongLivedRequests(LongLivedConnections longLivedConnections) {
+			return new ShutdownMarkerLifecycle(GracefulShutdownPhases.LONG_LIVED_REQUESTS, longLivedConnections::end);
+		}
+
+		/**
+		 * Tracks the sessions of WebSocket handler beans, when spring-websocket is on the
+		 * classpath.
+		 */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(WebSocketHandler.class)
+		static class WebSocketSessionsConfiguration {
+
+			@Bean
+			@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+			static WebSocketSessionTracker gracefulShutdownWebSocketSessions() {
+				return new WebSocketSessionTracker();
+			}
+
+			@Bean
+			@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+			static WebSocketHandlerTrackingPostProcessor gracefulShutdownWebSocketHandlerTrackingPostProcessor(
+					WebSocketSessionTracker gracefulShutdownWebSocketSessions) {
+				return new WebSocketHandlerTrackingPostProcessor(gracefulShutdownWebSocketSessions);
+			}
+
+		}
+
 	}
 
 }

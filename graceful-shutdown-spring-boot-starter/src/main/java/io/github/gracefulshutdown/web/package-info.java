@@ -1,6 +1,7 @@
 /**
  * Web integration: in-flight request tracking, {@code Connection: close} during the
- * shutdown, and the timing of Spring Boot's web server drain.
+ * shutdown, the end of long-lived requests (event streams, long polls, WebSocket
+ * sessions) and the timing of Spring Boot's web server drain.
  */
 @NullMarked
 package io.github.gracefulshutdown.web;

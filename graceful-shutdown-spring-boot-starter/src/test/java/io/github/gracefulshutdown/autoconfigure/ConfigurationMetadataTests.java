@@ -30,7 +30,9 @@ class ConfigurationMetadataTests {
 					"graceful-shutdown.metrics.buckets", "graceful-shutdown.metrics.defer-registry-close",
 					"graceful-shutdown.kafka.enabled", "graceful-shutdown.kafka.timeout",
 					"graceful-shutdown.kafka.on-timeout", "graceful-shutdown.scheduling.enabled",
-					"graceful-shutdown.scheduling.timeout", "graceful-shutdown.shutdown-signal.fires");
+					"graceful-shutdown.scheduling.timeout", "graceful-shutdown.shutdown-signal.fires",
+					"graceful-shutdown.propagation-quiet-period", "graceful-shutdown.propagation-min-delay",
+					"graceful-shutdown.web.long-lived-requests", "graceful-shutdown.web.async-grace-period");
 		assertThat(properties).allSatisfy((property) -> {
 			assertThat((String) property.get("name")).startsWith("graceful-shutdown.");
 			assertThat((String) property.get("description")).as("description of %s", property.get("name"))

@@ -150,6 +150,89 @@ class GracefulShutdownPropertiesBindingTests {
 	}
 
 	@Test
+	void adaptivePropagationDelayAndLongLivedRequestsAreBound() {
+		this.contextRunner
+			.withPropertyValues("graceful-shutdown.propagation-delay=10s",
+					"graceful-shutdown.propagation-quiet-period=500ms", "graceful-shutdown.propagation-min-delay=2s",
+					"graceful-shutdown.web.long-lived-requests=wait", "graceful-shutdown.web.async-grace-period=0s")
+			.run((context) -> {
+				GracefulShutdownProperties properties = context.getBean(GracefulShutdownProperties.class);
+				assertThat(properties.getPropagationQuietPeriod()).isEqualTo(Duration.ofMillis(500));
+				assertThat(properties.getPropagationMinDelay()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(properties.getWeb().getLongLivedRequests())
+					.isEqualTo(GracefulShutdownProperties.LongLivedRequests.WAIT);
+				assertThat(properties.getWeb().getAsyncGracePeriod()).isZero();
+			});
+	}
+
+	@Test
+	void adaptivePropagationDelayAndLongLivedRequestsDefaults() {
+		this.contextRunner.run((context) -> {
+			GracefulShutdownProperties properties = context.getBean(GracefulShutdownProperties.class);
+			assertThat(properties.getPropagationQuietPeriod()).isNull();
+			assertThat(properties.getPropagationMinDelay()).isZero();
+			assertThat(properties.getWeb().getLongLivedRequests())
+				.isEqualTo(GracefulShutdownProperties.LongLivedRequests.COMPLETE);
+			assertThat(properties.getWeb().getAsyncGracePeriod()).isEqualTo(Duration.ofSeconds(2));
+		});
+	}
+
+	@Test
+	void negativeQuietPeriodFailsStartup() {
+		this.contextRunner.withPropertyValues("graceful-shutdown.propagation-quiet-period=-1s")
+			.run((context) -> assertFailure(context, "graceful-shutdown.propagation-quiet-period", "-1s",
+					"must not be negative", "1s"));
+	}
+
+	@Test
+	void negativeMinDelayFailsStartup() {
+		this.contextRunner.withPropertyValues("graceful-shutdown.propagation-min-delay=-500ms")
+			.run((context) -> assertFailure(context, "graceful-shutdown.propagation-min-delay", "-500ms",
+					"must not be negative", "0s"));
+	}
+
+	@Test
+	void minDelayLongerThanTheDelayFailsStartup() {
+		this.contextRunner
+			.withPropertyValues("graceful-shutdown.propagation-delay=5s", "graceful-shutdown.propagation-min-delay=6s")
+			.run((context) -> assertFailure(context, "graceful-shutdown.propagation-min-delay", "6s",
+					"must not be longer than the propagation delay (5s)", "2500ms"));
+	}
+
+	@Test
+	void quietPeriodAsLongAsTheDelayFailsStartup() {
+		this.contextRunner
+			.withPropertyValues("graceful-shutdown.propagation-delay=5s",
+					"graceful-shutdown.propagation-quiet-period=5s")
+			.run((context) -> assertFailure(context, "graceful-shutdown.propagation-quiet-period", "5s",
+					"must be shorter than the propagation delay (5s)", "1s"));
+	}
+
+	@Test
+	void quietPeriodIsCheckedAgainstTheCloudPlatformDelay() {
+		this.contextRunner
+			.withPropertyValues("spring.main.cloud-platform=kubernetes",
+					"graceful-shutdown.propagation-quiet-period=8s")
+			.run((context) -> assertFailure(context, "graceful-shutdown.propagation-quiet-period", "8s",
+					"must be shorter than the propagation delay (5s)", "1s"));
+	}
+
+	@Test
+	void quietPeriodWithoutADelayDoesNotFailStartup() {
+		this.contextRunner
+			.withPropertyValues("graceful-shutdown.propagation-quiet-period=1s",
+					"graceful-shutdown.propagation-min-delay=2s")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void negativeAsyncGracePeriodFailsStartup() {
+		this.contextRunner.withPropertyValues("graceful-shutdown.web.async-grace-period=-1s")
+			.run((context) -> assertFailure(context, "graceful-shutdown.web.async-grace-period", "-1s",
+					"must not be negative", "2s"));
+	}
+
+	@Test
 	void nonPositiveBucketFailsStartup() {
 		this.contextRunner.withPropertyValues("graceful-shutdown.metrics.buckets=1s,0ms")
 			.run((context) -> assertFailure(context, "graceful-shutdown.metrics.buckets", "0s", "must be positive",

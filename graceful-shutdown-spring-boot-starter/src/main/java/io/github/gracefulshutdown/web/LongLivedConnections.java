@@ -1,0 +1,172 @@
+package io.github.gracefulshutdown.web;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.github.gracefulshutdown.GracefulShutdownPhases;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.log.LogMessage;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+
+/**
+ * Ends long-lived HTTP connections when the HTTP drain starts
+ * ({@link GracefulShutdownPhases#LONG_LIVED_REQUESTS}). Spring Boot's drain waits for
+ * every open asynchronous request, so without this an open event stream holds the
+ * shutdown until the drain times out.
+ * <ul>
+ * <li>Event streams (responses of type {@code text/event-stream}, such as an
+ * {@code SseEmitter}) are completed at once: the client reads a proper end of the stream
+ * and an {@code EventSource} reconnects, through the load balancer, to another
+ * instance.</li>
+ * <li>WebSocket sessions are closed with status 1001 (going away).</li>
+ * <li>Asynchronous requests still waiting for their result (long polls,
+ * {@code DeferredResult}, {@code Callable}, {@code CompletableFuture}) get the async
+ * grace period to finish like any in-flight request, then are answered with
+ * {@code 503 Service Unavailable} and {@code Connection: close}: the status Spring MVC
+ * gives an asynchronous request that times out, which tells the client to try again.</li>
+ * </ul>
+ * Other asynchronous responses that have already started (a streamed download) are left
+ * to the drain: ending them would look like a complete body to the client.
+ */
+final class LongLivedConnections {
+
+	private static final Log logger = LogFactory.getLog(LongLivedConnections.class);
+
+	private static final String EVENT_STREAM = "text/event-stream";
+
+	private final @Nullable ShutdownRequestFilter requests;
+
+	private final List<WebSocketSessions> webSocketSessions;
+
+	private final Duration asyncGracePeriod;
+
+	private final boolean connectionClose;
+
+	LongLivedConnections(@Nullable ShutdownRequestFilter requests, List<WebSocketSessions> webSocketSessions,
+			Duration asyncGracePeriod, boolean connectionClose) {
+		this.requests = requests;
+		this.webSocketSessions = List.copyOf(webSocketSessions);
+		this.asyncGracePeriod = asyncGracePeriod;
+		this.connectionClose = connectionClose;
+	}
+
+	void end() {
+		int streams = endEventStreams();
+		int sessions = closeWebSocketSessions();
+		if (streams + sessions > 0) {
+			logger.info("Ended " + streams + " event stream(s) and closed " + sessions
+					+ " WebSocket session(s) before the HTTP drain");
+		}
+		else {
+			logger.debug("No event stream or WebSocket session to end before the HTTP drain");
+		}
+		if (this.requests == null) {
+			return;
+		}
+		if (this.asyncGracePeriod.isZero()) {
+			endAfterGracePeriod();
+			return;
+		}
+		Thread thread = new Thread(this::awaitGracePeriod, "graceful-shutdown-async-grace");
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	private void awaitGracePeriod() {
+		try {
+			Thread.sleep(this.asyncGracePeriod.toMillis());
+			endAfterGracePeriod();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	// Second pass: also ends streams and sessions that a client reopened, on a kept-alive
+	// connection, between the first pass and the connector pause
+	private void endAfterGracePeriod() {
+		int pending = 0;
+		for (AsyncContext asyncContext : asyncRequests()) {
+			if (!isEventStream(asyncContext) && serviceUnavailable(asyncContext) && complete(asyncContext)) {
+				pending++;
+			}
+		}
+		int streams = endEventStreams();
+		int sessions = closeWebSocketSessions();
+		if (pending + streams + sessions > 0) {
+			logger.info("Answered " + pending + " asynchronous request(s) still waiting after the "
+					+ this.asyncGracePeriod.toMillis() + " ms grace period with 503, ended " + streams
+					+ " event stream(s) and closed " + sessions + " WebSocket session(s)");
+		}
+	}
+
+	private int endEventStreams() {
+		int streams = 0;
+		for (AsyncContext asyncContext : asyncRequests()) {
+			if (isEventStream(asyncContext) && complete(asyncContext)) {
+				streams++;
+			}
+		}
+		return streams;
+	}
+
+	private int closeWebSocketSessions() {
+		int sessions = 0;
+		for (WebSocketSessions webSocketSessions : this.webSocketSessions) {
+			sessions += webSocketSessions.closeAll();
+		}
+		return sessions;
+	}
+
+	private List<AsyncContext> asyncRequests() {
+		return (this.requests != null) ? this.requests.asyncRequests() : List.of();
+	}
+
+	private static boolean isEventStream(AsyncContext asyncContext) {
+		try {
+			String contentType = asyncContext.getResponse().getContentType();
+			return contentType != null && contentType.regionMatches(true, 0, EVENT_STREAM, 0, EVENT_STREAM.length());
+		}
+		catch (RuntimeException ex) {
+			// Completed meanwhile: the container recycled the request
+			return false;
+		}
+	}
+
+	private boolean serviceUnavailable(AsyncContext asyncContext) {
+		try {
+			ServletResponse response = asyncContext.getResponse();
+			if (response.isCommitted() || !(response instanceof HttpServletResponse httpResponse)) {
+				return false;
+			}
+			httpResponse.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
+			if (this.connectionClose) {
+				httpResponse.setHeader(HttpHeaders.CONNECTION, "close");
+			}
+			return true;
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+	private static boolean complete(AsyncContext asyncContext) {
+		try {
+			asyncContext.complete();
+			return true;
+		}
+		catch (RuntimeException ex) {
+			// The application completed or dispatched the request at the same time
+			logger.debug(LogMessage.format("Could not complete asynchronous request: %s", ex.getMessage()));
+			return false;
+		}
+	}
+
+}

@@ -1,0 +1,63 @@
+package io.github.gracefulshutdown.web;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.log.LogMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * Keeps the open sessions of the {@link WebSocketHandler} beans it advises (see
+ * {@link WebSocketHandlerTrackingPostProcessor}): a session is added when
+ * {@link WebSocketHandler#afterConnectionEstablished} is called and removed when
+ * {@link WebSocketHandler#afterConnectionClosed} is.
+ */
+final class WebSocketSessionTracker implements WebSocketSessions, MethodInterceptor {
+
+	private static final Log logger = LogFactory.getLog(WebSocketSessionTracker.class);
+
+	private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
+
+	@Override
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+		Object[] arguments = invocation.getArguments();
+		if (arguments.length > 0 && arguments[0] instanceof WebSocketSession session) {
+			if ("afterConnectionEstablished".equals(invocation.getMethod().getName())) {
+				this.sessions.add(session);
+			}
+			else {
+				this.sessions.remove(session);
+			}
+		}
+		return invocation.proceed();
+	}
+
+	@Override
+	public int closeAll() {
+		int closed = 0;
+		for (WebSocketSession session : List.copyOf(this.sessions)) {
+			this.sessions.remove(session);
+			try {
+				if (session.isOpen()) {
+					session.close(CloseStatus.GOING_AWAY);
+					closed++;
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.debug(LogMessage.format("Could not close WebSocket session '%s'", session.getId()), ex);
+			}
+		}
+		return closed;
+	}
+
+}

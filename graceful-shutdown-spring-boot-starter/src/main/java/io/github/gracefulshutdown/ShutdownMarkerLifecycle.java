@@ -1,5 +1,8 @@
 package io.github.gracefulshutdown;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -18,7 +21,7 @@ public final class ShutdownMarkerLifecycle implements SmartLifecycle {
 
 	private final int phase;
 
-	private final Runnable action;
+	private final Consumer<Runnable> action;
 
 	private volatile boolean running;
 
@@ -28,6 +31,23 @@ public final class ShutdownMarkerLifecycle implements SmartLifecycle {
 	 * @param action the action, which must not block for long
 	 */
 	public ShutdownMarkerLifecycle(int phase, Runnable action) {
+		this(phase, (callback) -> {
+			try {
+				action.run();
+			}
+			finally {
+				callback.run();
+			}
+		});
+	}
+
+	/**
+	 * Create a new marker whose phase ends when the action calls back, without blocking
+	 * the thread that stops the lifecycle beans.
+	 * @param phase the phase in which the action runs
+	 * @param action the action, given the callback to run when it is done
+	 */
+	public ShutdownMarkerLifecycle(int phase, Consumer<Runnable> action) {
 		this.phase = phase;
 		this.action = action;
 	}
@@ -45,14 +65,18 @@ public final class ShutdownMarkerLifecycle implements SmartLifecycle {
 	@Override
 	public void stop(Runnable callback) {
 		this.running = false;
+		AtomicBoolean called = new AtomicBoolean();
+		Runnable once = () -> {
+			if (called.compareAndSet(false, true)) {
+				callback.run();
+			}
+		};
 		try {
-			this.action.run();
+			this.action.accept(once);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Graceful shutdown marker in phase " + this.phase + " failed", ex);
-		}
-		finally {
-			callback.run();
+			once.run();
 		}
 	}
 

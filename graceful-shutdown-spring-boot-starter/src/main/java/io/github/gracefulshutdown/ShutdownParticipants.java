@@ -104,7 +104,7 @@ public final class ShutdownParticipants {
 	 * @return the lifecycle for {@link GracefulShutdownPhases#WORKERS_AWAIT}
 	 */
 	public SmartLifecycle awaitLifecycle() {
-		return new AwaitLifecycle();
+		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.WORKERS_AWAIT, this::awaitAll);
 	}
 
 	synchronized void stopAll() {
@@ -152,46 +152,6 @@ public final class ShutdownParticipants {
 			return;
 		}
 		done.whenComplete((result, ex) -> callback.run());
-	}
-
-	/**
-	 * Waits for the participants without blocking the lifecycle processor's thread.
-	 */
-	private final class AwaitLifecycle implements SmartLifecycle {
-
-		private volatile boolean running;
-
-		@Override
-		public void start() {
-			this.running = true;
-		}
-
-		@Override
-		public void stop() {
-			throw new UnsupportedOperationException("Stop must not be invoked directly");
-		}
-
-		@Override
-		public void stop(Runnable callback) {
-			this.running = false;
-			awaitAll(callback);
-		}
-
-		@Override
-		public boolean isRunning() {
-			return this.running;
-		}
-
-		@Override
-		public int getPhase() {
-			return GracefulShutdownPhases.WORKERS_AWAIT;
-		}
-
-		@Override
-		public boolean isPauseable() {
-			return false;
-		}
-
 	}
 
 }

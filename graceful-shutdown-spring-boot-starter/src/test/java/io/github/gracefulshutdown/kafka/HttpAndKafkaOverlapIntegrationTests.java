@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.github.gracefulshutdown.InFlightRequests;
+import io.github.gracefulshutdown.RecordingPhaseListener;
 import io.github.gracefulshutdown.ShutdownOutcome;
 import io.github.gracefulshutdown.ShutdownPhaseNames;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -6,17 +6,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.github.gracefulshutdown.InFlightRequests;
+import io.github.gracefulshutdown.RecordingPhaseListener;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownOutcome;
 import io.github.gracefulshutdown.ShutdownParticipant;
-import io.github.gracefulshutdown.ShutdownPhaseListener;
 import io.github.gracefulshutdown.ShutdownRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -50,7 +47,7 @@ class ShutdownParticipantIntegrationTests {
 				"--graceful-shutdown.force-exit.on-timeout=false");
 		try {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-			Timeline timeline = context.getBean(Timeline.class);
+			RecordingPhaseListener timeline = context.getBean(RecordingPhaseListener.class);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			ShutdownCoordinator coordinator = context.getBean(ShutdownCoordinator.class);
 			InFlightRequests inFlight = context.getBean(InFlightRequests.class);
@@ -107,8 +104,8 @@ class ShutdownParticipantIntegrationTests {
 		}
 
 		@Bean
-		Timeline timeline() {
-			return new Timeline();
+		RecordingPhaseListener recordingPhaseListener() {
+			return new RecordingPhaseListener();
 		}
 
 		@Bean
@@ -136,27 +133,6 @@ class ShutdownParticipantIntegrationTests {
 				}
 
 			};
-		}
-
-	}
-
-	static class Timeline implements ShutdownPhaseListener {
-
-		final Map<String, Instant> started = new ConcurrentHashMap<>();
-
-		final Map<String, Instant> ended = new ConcurrentHashMap<>();
-
-		final Map<String, ShutdownOutcome> outcomes = new ConcurrentHashMap<>();
-
-		@Override
-		public void phaseStarted(String phase) {
-			this.started.put(phase, Instant.now());
-		}
-
-		@Override
-		public void phaseEnded(String phase, Duration duration, ShutdownOutcome outcome) {
-			this.ended.put(phase, Instant.now());
-			this.outcomes.put(phase, outcome);
 		}
 
 	}

@@ -129,6 +129,28 @@ public final class ShutdownCoordinator {
 	}
 
 	/**
+	 * Return where the application is in its shutdown: {@link ShutdownState#RUNNING
+	 * running} before it begins, {@link ShutdownState#PROPAGATING propagating} until the
+	 * {@link ShutdownPhaseNames#PROPAGATION propagation} phase ends or is skipped,
+	 * {@link ShutdownState#DRAINING draining} after that and {@link ShutdownState#STOPPED
+	 * stopped} once it has completed.
+	 * @return the current state
+	 */
+	public ShutdownState getState() {
+		synchronized (this.monitor) {
+			if (this.startedAt == null) {
+				return ShutdownState.RUNNING;
+			}
+			if (this.completed) {
+				return ShutdownState.STOPPED;
+			}
+			boolean propagated = this.ended.stream()
+				.anyMatch((phase) -> ShutdownPhaseNames.PROPAGATION.equals(phase.name()));
+			return propagated ? ShutdownState.DRAINING : ShutdownState.PROPAGATING;
+		}
+	}
+
+	/**
 	 * Return the total budget of the shutdown.
 	 * @return the budget
 	 */
@@ -283,7 +305,11 @@ public final class ShutdownCoordinator {
 		}
 	}
 
-	List<ShutdownPhase> runningPhases() {
+	/**
+	 * Return the phases that have started and not yet ended, in the order they started.
+	 * @return the running phases
+	 */
+	public List<ShutdownPhase> runningPhases() {
 		synchronized (this.monitor) {
 			return List.copyOf(this.running.values());
 		}

@@ -67,6 +67,37 @@ class ShutdownCoordinatorTests {
 	}
 
 	@Test
+	void stateFollowsTheShutdown() {
+		ShutdownCoordinator coordinator = coordinator(Duration.ofSeconds(25), true);
+		assertThat(coordinator.getState()).isEqualTo(ShutdownState.RUNNING);
+		coordinator.begin(() -> true);
+		assertThat(coordinator.getState()).isEqualTo(ShutdownState.PROPAGATING);
+		coordinator.startPhase(ShutdownPhaseNames.READINESS).end(ShutdownOutcome.COMPLETED);
+		ShutdownPhase propagation = coordinator.startPhase(ShutdownPhaseNames.PROPAGATION);
+		this.clock.advance(Duration.ofMillis(1200));
+		assertThat(coordinator.getState()).isEqualTo(ShutdownState.PROPAGATING);
+		assertThat(coordinator.runningPhases()).singleElement().satisfies((phase) -> {
+			assertThat(phase.name()).isEqualTo(ShutdownPhaseNames.PROPAGATION);
+			assertThat(phase.elapsed()).isEqualTo(Duration.ofMillis(1200));
+		});
+		propagation.end(ShutdownOutcome.COMPLETED);
+		assertThat(coordinator.getState()).isEqualTo(ShutdownState.DRAINING);
+		assertThat(coordinator.runningPhases()).isEmpty();
+		coordinator.startPhase(ShutdownPhaseNames.HTTP).end(ShutdownOutcome.COMPLETED);
+		assertThat(coordinator.getState()).isEqualTo(ShutdownState.DRAINING);
+		coordinator.complete();
+		assertThat(coordinator.getState()).isEqualTo(ShutdownState.STOPPED);
+	}
+
+	@Test
+	void stateIsDrainingOnceThePropagationDelayIsSkipped() {
+		ShutdownCoordinator coordinator = coordinator(Duration.ofSeconds(25), true);
+		coordinator.begin(() -> true);
+		coordinator.skipPhase(ShutdownPhaseNames.PROPAGATION, "no delay");
+		assertThat(coordinator.getState()).isEqualTo(ShutdownState.DRAINING);
+	}
+
+	@Test
 	void remainingCountsDownFromTheBudget() {
 		ShutdownCoordinator coordinator = coordinator(Duration.ofSeconds(10), true);
 		assertThat(coordinator.remaining()).isEqualTo(Duration.ofSeconds(10));
@@ -191,6 +222,7 @@ class ShutdownCoordinatorTests {
 		this.clock.advance(Duration.ofSeconds(4));
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.listener.ended.contains("total=4000ms timed_out"));
 		assertThat(this.haltCode.get()).isEqualTo(-1);
+		assertThat(coordinator.getState()).isEqualTo(ShutdownState.STOPPED);
 		assertThat(output).contains("Force exit is disabled, the JVM keeps waiting");
 	}
 

@@ -34,6 +34,13 @@ public record ShutdownBudget(Duration timeout, Duration propagationDelay, Durati
 	public static final Duration CLOSE_RESERVE = Duration.ofSeconds(1);
 
 	/**
+	 * Time a grace period must leave beyond the timeout: the budget starts a little after
+	 * the signal (signal delivery, shutdown hook) and the JVM needs a little after it to
+	 * log and halt or exit.
+	 */
+	public static final Duration GRACE_PERIOD_MARGIN = Duration.ofSeconds(2);
+
+	/**
 	 * Create a budget, checking that its parts fit in the timeout.
 	 * @param timeout the total budget
 	 * @param propagationDelay the effective propagation delay
@@ -89,6 +96,28 @@ public record ShutdownBudget(Duration timeout, Duration propagationDelay, Durati
 	public Duration closeReserve() {
 		Duration tenth = afterPropagation().dividedBy(10);
 		return (tenth.compareTo(CLOSE_RESERVE) < 0) ? tenth : CLOSE_RESERVE;
+	}
+
+	/**
+	 * Return the shortest grace period (such as a pod's
+	 * {@code terminationGracePeriodSeconds}) that the shutdown fits in: the timeout plus
+	 * the {@link #GRACE_PERIOD_MARGIN}.
+	 * @return the minimum grace period
+	 */
+	public Duration minimumGracePeriod() {
+		return this.timeout.plus(GRACE_PERIOD_MARGIN);
+	}
+
+	/**
+	 * Return whether the shutdown ends within a grace period, before the platform kills
+	 * the process.
+	 * @param gracePeriod the grace period, for example a pod's
+	 * {@code terminationGracePeriodSeconds}
+	 * @return {@code true} if the grace period is at least the
+	 * {@link #minimumGracePeriod()}
+	 */
+	public boolean fitsIn(Duration gracePeriod) {
+		return gracePeriod.compareTo(minimumGracePeriod()) >= 0;
 	}
 
 	/**

@@ -32,9 +32,11 @@ class ConfigurationMetadataTests {
 					"graceful-shutdown.kafka.on-timeout", "graceful-shutdown.scheduling.enabled",
 					"graceful-shutdown.scheduling.timeout", "graceful-shutdown.shutdown-signal.fires",
 					"graceful-shutdown.propagation-quiet-period", "graceful-shutdown.propagation-min-delay",
-					"graceful-shutdown.web.long-lived-requests", "graceful-shutdown.web.async-grace-period");
+					"graceful-shutdown.web.long-lived-requests", "graceful-shutdown.web.async-grace-period",
+					"management.endpoint.gracefulshutdown.access");
 		assertThat(properties).allSatisfy((property) -> {
-			assertThat((String) property.get("name")).startsWith("graceful-shutdown.");
+			assertThat((String) property.get("name"))
+				.matches("graceful-shutdown\\..+|management\\.endpoint\\.gracefulshutdown\\..+");
 			assertThat((String) property.get("description")).as("description of %s", property.get("name"))
 				.isNotBlank()
 				.endsWith(".");

@@ -60,6 +60,16 @@ class GracefulShutdownPropertiesBindingTests {
 	}
 
 	@Test
+	void budgetFitsInAGracePeriodThatLeavesTheMargin() {
+		ShutdownBudget budget = new ShutdownBudget(Duration.ofSeconds(25), Duration.ofSeconds(5));
+		assertThat(budget.minimumGracePeriod()).isEqualTo(Duration.ofSeconds(27));
+		assertThat(budget.fitsIn(Duration.ofSeconds(30))).isTrue();
+		assertThat(budget.fitsIn(Duration.ofSeconds(27))).isTrue();
+		assertThat(budget.fitsIn(Duration.ofSeconds(26))).isFalse();
+		assertThat(budget.fitsIn(Duration.ofSeconds(25))).isFalse();
+	}
+
+	@Test
 	void propagationDelayDefaultsToFiveSecondsOnKubernetes() {
 		this.contextRunner.withPropertyValues("spring.main.cloud-platform=kubernetes")
 			.run((context) -> assertThat(context.getBean(ShutdownBudget.class).propagationDelay())

@@ -2,17 +2,16 @@ package io.github.gracefulshutdown.metrics;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.github.gracefulshutdown.ShutdownOutcome;
 import io.github.gracefulshutdown.ShutdownPhaseListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
-import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link ShutdownPhaseListener} that records the duration of every shutdown phase in
@@ -28,11 +27,14 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
  * {@code outcome} ({@code completed}, {@code timed_out}, {@code failed},
  * {@code skipped}).</li>
  * </ul>
- * Every phase and outcome is registered once the application has started: Spring Boot
- * closes meter registries at the start of the shutdown, and a closed registry hands out
- * no-op meters for new ids while existing meters keep recording.
+ * Every phase and outcome is registered when the first phase ends ({@code readiness},
+ * right after readiness changed to refusing traffic), so the timers cost nothing at
+ * startup and while the application runs. That is still before any meter registry closes:
+ * the shutdown begins in the first {@code ContextClosedEvent} listener, ahead of Spring
+ * Boot's registry closer, and a closed registry would hand out no-op meters for new ids
+ * while existing meters keep recording.
  */
-final class MicrometerShutdownPhaseListener implements ShutdownPhaseListener, SmartInitializingSingleton {
+final class MicrometerShutdownPhaseListener implements ShutdownPhaseListener {
 
 	static final String METER_NAME = "shutdown.phase.duration";
 
@@ -46,7 +48,7 @@ final class MicrometerShutdownPhaseListener implements ShutdownPhaseListener, Sm
 
 	private final Supplier<Collection<String>> phases;
 
-	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+	private volatile @Nullable Map<String, Timer> timers;
 
 	MicrometerShutdownPhaseListener(MeterRegistry registry, List<Duration> buckets,
 			Supplier<Collection<String>> phases) {
@@ -56,8 +58,30 @@ final class MicrometerShutdownPhaseListener implements ShutdownPhaseListener, Sm
 	}
 
 	@Override
-	public void afterSingletonsInstantiated() {
+	public void phaseEnded(String phase, Duration duration, ShutdownOutcome outcome) {
+		Timer timer = timers().get(key(phase, outcome));
+		if (timer != null) {
+			timer.record(duration);
+		}
+	}
+
+	private Map<String, Timer> timers() {
+		Map<String, Timer> timers = this.timers;
+		if (timers == null) {
+			synchronized (this) {
+				timers = this.timers;
+				if (timers == null) {
+					timers = registerTimers();
+					this.timers = timers;
+				}
+			}
+		}
+		return timers;
+	}
+
+	private Map<String, Timer> registerTimers() {
 		Duration[] slos = this.buckets.toArray(Duration[]::new);
+		Map<String, Timer> timers = new HashMap<>();
 		for (String phase : this.phases.get()) {
 			for (ShutdownOutcome outcome : ShutdownOutcome.values()) {
 				Timer timer = Timer.builder(METER_NAME)
@@ -66,17 +90,10 @@ final class MicrometerShutdownPhaseListener implements ShutdownPhaseListener, Sm
 					.tag(OUTCOME_TAG, outcome.tagValue())
 					.serviceLevelObjectives(slos)
 					.register(this.registry);
-				this.timers.put(key(phase, outcome), timer);
+				timers.put(key(phase, outcome), timer);
 			}
 		}
-	}
-
-	@Override
-	public void phaseEnded(String phase, Duration duration, ShutdownOutcome outcome) {
-		Timer timer = this.timers.get(key(phase, outcome));
-		if (timer != null) {
-			timer.record(duration);
-		}
+		return timers;
 	}
 
 	private static String key(String phase, ShutdownOutcome outcome) {

@@ -24,8 +24,13 @@ class MicrometerShutdownPhaseListenerTests {
 			() -> List.of("http", "outbox"));
 
 	@Test
-	void everyPhaseAndOutcomeIsRegisteredUpFront() {
-		this.listener.afterSingletonsInstantiated();
+	void nothingIsRegisteredBeforeTheShutdown() {
+		assertThat(this.registry.find(MicrometerShutdownPhaseListener.METER_NAME).timers()).isEmpty();
+	}
+
+	@Test
+	void everyPhaseAndOutcomeIsRegisteredWhenTheFirstPhaseEnds() {
+		this.listener.phaseEnded("readiness", Duration.ofMillis(2), ShutdownOutcome.COMPLETED);
 		assertThat(this.registry.find(MicrometerShutdownPhaseListener.METER_NAME).timers()).hasSize(8);
 		assertThat(this.registry.get(MicrometerShutdownPhaseListener.METER_NAME)
 			.tags(MicrometerShutdownPhaseListener.PHASE_TAG, "outbox", MicrometerShutdownPhaseListener.OUTCOME_TAG,
@@ -36,7 +41,6 @@ class MicrometerShutdownPhaseListenerTests {
 
 	@Test
 	void phaseDurationIsRecordedWithItsOutcomeInTheBuckets() {
-		this.listener.afterSingletonsInstantiated();
 		this.listener.phaseEnded("http", Duration.ofMillis(850), ShutdownOutcome.COMPLETED);
 		Timer timer = this.registry.get(MicrometerShutdownPhaseListener.METER_NAME)
 			.tags(MicrometerShutdownPhaseListener.PHASE_TAG, "http", MicrometerShutdownPhaseListener.OUTCOME_TAG,
@@ -52,7 +56,7 @@ class MicrometerShutdownPhaseListenerTests {
 
 	@Test
 	void recordsAfterTheRegistryWasClosed() {
-		this.listener.afterSingletonsInstantiated();
+		this.listener.phaseEnded("http", Duration.ofMillis(400), ShutdownOutcome.COMPLETED);
 		this.registry.close();
 		this.listener.phaseEnded("outbox", Duration.ofSeconds(3), ShutdownOutcome.TIMED_OUT);
 		assertThat(this.registry.get(MicrometerShutdownPhaseListener.METER_NAME)
@@ -64,7 +68,6 @@ class MicrometerShutdownPhaseListenerTests {
 
 	@Test
 	void unknownPhaseIsIgnored() {
-		this.listener.afterSingletonsInstantiated();
 		this.listener.phaseEnded("unknown", Duration.ofSeconds(3), ShutdownOutcome.COMPLETED);
 		assertThat(this.registry.find(MicrometerShutdownPhaseListener.METER_NAME)
 			.tag(MicrometerShutdownPhaseListener.PHASE_TAG, "unknown")

@@ -64,6 +64,7 @@ class TomcatGracefulShutdownIntegrationTests {
 		ShutdownCoordinator coordinator = this.context.getBean(ShutdownCoordinator.class);
 		CompletableFuture<HttpResponse<String>> inFlight = sendAsync(port, "/slow?ms=6000");
 		awaitInFlight(1);
+		assertThat(registry.find("shutdown.phase.duration").timers()).isEmpty();
 		CompletableFuture<Void> closed = CompletableFuture.runAsync(this.context::close);
 		await().atMost(WAIT).until(coordinator::isShuttingDown);
 

@@ -2,6 +2,7 @@ package io.github.gracefulshutdown.sample;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
@@ -12,8 +13,19 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 public class SampleApplication {
 
+	/**
+	 * System property that makes the application record Spring's startup steps, for
+	 * Spring Boot's {@code startup} actuator endpoint ({@code bench/overhead} reads the
+	 * starter's share of the startup from it).
+	 */
+	static final String STARTUP_STEPS_PROPERTY = "sample.startup-steps";
+
 	public static void main(String[] args) {
-		SpringApplication.run(SampleApplication.class, args);
+		SpringApplication application = new SpringApplication(SampleApplication.class);
+		if (Boolean.getBoolean(STARTUP_STEPS_PROPERTY)) {
+			application.setApplicationStartup(new BufferingApplicationStartup(20_000));
+		}
+		application.run(args);
 	}
 
 }

@@ -22,7 +22,6 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.event.ConsumerStartingEvent;
 import org.springframework.kafka.event.ConsumerStoppedEvent;
 import org.springframework.kafka.event.KafkaEvent;
-import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
@@ -46,10 +45,10 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 	/**
 	 * The consumer loop of Spring Kafka; its {@code invokeOnMessage} and
 	 * {@code invokeBatchOnMessage} methods (and their {@code do} variants) call the
-	 * listener.
+	 * listener. A name rather than a class literal, so that the container class is not
+	 * loaded at startup in applications that have no listener.
 	 */
-	private static final String LISTENER_CONSUMER_CLASS = KafkaMessageListenerContainer.class.getName()
-			+ "$ListenerConsumer";
+	static final String LISTENER_CONSUMER_CLASS = "org.springframework.kafka.listener.KafkaMessageListenerContainer$ListenerConsumer";
 
 	private final ObjectProvider<KafkaListenerEndpointRegistry> registry;
 

@@ -1,6 +1,7 @@
 package io.github.gracefulshutdown.kafka;
 
 import java.time.Duration;
+import java.util.Arrays;
 
 import io.github.gracefulshutdown.ShutdownParticipants;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
@@ -15,6 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.test.util.ReflectionTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,6 +91,14 @@ class KafkaGracefulShutdownAutoConfigurationTests {
 				assertThat(ReflectionTestUtils.getField(participant, "timeout")).isEqualTo(Duration.ofSeconds(7));
 				assertThat(ReflectionTestUtils.getField(participant, "onTimeout")).isEqualTo(KafkaOnTimeout.ABANDON);
 			});
+	}
+
+	@Test
+	void listenerConsumerClassNameMatchesSpringKafka() {
+		assertThat(KafkaListenerShutdownParticipant.LISTENER_CONSUMER_CLASS)
+			.startsWith(KafkaMessageListenerContainer.class.getName() + "$");
+		assertThat(Arrays.stream(KafkaMessageListenerContainer.class.getDeclaredClasses()).map(Class::getName))
+			.contains(KafkaListenerShutdownParticipant.LISTENER_CONSUMER_CLASS);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,11 +1,6 @@
 package io.github.gracefulshutdown.actuate;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,19 +11,13 @@ import io.github.gracefulshutdown.ShutdownPhase;
 import io.github.gracefulshutdown.ShutdownPhaseNames;
 import io.github.gracefulshutdown.actuate.GracefulShutdownEndpoint.GracefulShutdownDescriptor;
 import io.github.gracefulshutdown.actuate.GracefulShutdownEndpoint.PhaseDescriptor;
+import io.github.gracefulshutdown.web.SlowWebApplication;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.json.BasicJsonTester;
 import org.springframework.boot.test.json.JsonContent;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,7 +30,7 @@ class GracefulShutdownEndpointIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
-	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+	private final SlowWebApplication.Client client = new SlowWebApplication.Client();
 
 	private final BasicJsonTester json = new BasicJsonTester(getClass());
 
@@ -57,7 +46,7 @@ class GracefulShutdownEndpointIntegrationTests {
 	@Test
 	void endpointIsNotExposedOverHttpUnlessIncluded() throws Exception {
 		int port = start("--management.endpoints.web.exposure.include=health");
-		assertThat(send(port, "/actuator/gracefulshutdown").statusCode()).isEqualTo(404);
+		assertThat(this.client.send(port, "/actuator/gracefulshutdown").statusCode()).isEqualTo(404);
 	}
 
 	@Test
@@ -65,7 +54,7 @@ class GracefulShutdownEndpointIntegrationTests {
 		int port = start("--management.endpoints.web.exposure.include=gracefulshutdown",
 				"--graceful-shutdown.timeout=20s", "--graceful-shutdown.propagation-delay=4s",
 				"--graceful-shutdown.kafka.timeout=5s");
-		HttpResponse<String> before = send(port, "/actuator/gracefulshutdown");
+		HttpResponse<String> before = this.client.send(port, "/actuator/gracefulshutdown");
 		assertThat(before.statusCode()).isEqualTo(200);
 		JsonContent<Object> running = this.json.from(before.body());
 		assertThat(running).extractingJsonPathStringValue("$.state").isEqualTo("running");
@@ -84,13 +73,13 @@ class GracefulShutdownEndpointIntegrationTests {
 		assertThat(running).extractingJsonPathNumberValue("$.inFlightRequests").isEqualTo(1);
 		assertThat(running).doesNotHaveJsonPath("$.shutdown").doesNotHaveJsonPath("$.budget.fitsInGracePeriod");
 		JsonContent<Object> gracePeriod = this.json
-			.from(send(port, "/actuator/gracefulshutdown?terminationGracePeriodSeconds=21").body());
+			.from(this.client.send(port, "/actuator/gracefulshutdown?terminationGracePeriodSeconds=21").body());
 		assertThat(gracePeriod).extractingJsonPathNumberValue("$.budget.gracePeriodSeconds").isEqualTo(21);
 		assertThat(gracePeriod).extractingJsonPathBooleanValue("$.budget.fitsInGracePeriod").isFalse();
 
 		GracefulShutdownEndpoint endpoint = this.context.getBean(GracefulShutdownEndpoint.class);
 		ShutdownCoordinator coordinator = this.context.getBean(ShutdownCoordinator.class);
-		CompletableFuture<HttpResponse<String>> inFlight = sendAsync(port, "/slow?ms=6000");
+		CompletableFuture<HttpResponse<String>> inFlight = this.client.sendAsync(port, "/slow?ms=6000");
 		InFlightRequests inFlightRequests = this.context.getBean(InFlightRequests.class);
 		await().atMost(WAIT).until(() -> inFlightRequests.count() == 1);
 		CompletableFuture<Void> closed = CompletableFuture.runAsync(this.context::close);
@@ -100,7 +89,7 @@ class GracefulShutdownEndpointIntegrationTests {
 				.map(ShutdownPhase::name)
 				.anyMatch(ShutdownPhaseNames.PROPAGATION::equals));
 
-		HttpResponse<String> during = send(port, "/actuator/gracefulshutdown");
+		HttpResponse<String> during = this.client.send(port, "/actuator/gracefulshutdown");
 		assertThat(during.statusCode()).isEqualTo(200);
 		assertThat(during.headers().firstValue("connection")).hasValue("close");
 		JsonContent<Object> propagating = this.json.from(during.body());
@@ -132,43 +121,8 @@ class GracefulShutdownEndpointIntegrationTests {
 	}
 
 	private int start(String... args) {
-		this.context = new SpringApplicationBuilder(SlowApplication.class)
-			.run(concat(args, "--server.port=0", "--spring.main.banner-mode=off"));
-		return ((WebServerApplicationContext) this.context).getWebServer().getPort();
-	}
-
-	private HttpResponse<String> send(int port, String path) throws IOException, InterruptedException {
-		return this.client.send(request(port, path), BodyHandlers.ofString());
-	}
-
-	private CompletableFuture<HttpResponse<String>> sendAsync(int port, String path) {
-		return this.client.sendAsync(request(port, path), BodyHandlers.ofString());
-	}
-
-	private static HttpRequest request(int port, String path) {
-		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-			.timeout(Duration.ofSeconds(60))
-			.build();
-	}
-
-	private static String[] concat(String[] first, String... second) {
-		String[] all = new String[first.length + second.length];
-		System.arraycopy(first, 0, all, 0, first.length);
-		System.arraycopy(second, 0, all, first.length, second.length);
-		return all;
-	}
-
-	@SpringBootConfiguration
-	@EnableAutoConfiguration
-	@RestController
-	static class SlowApplication {
-
-		@GetMapping("/slow")
-		String slow(@RequestParam long ms) throws InterruptedException {
-			Thread.sleep(ms);
-			return "slept " + ms;
-		}
-
+		this.context = SlowWebApplication.run(args);
+		return SlowWebApplication.port(this.context);
 	}
 
 }

@@ -4,11 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,18 +17,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,7 +35,7 @@ class TomcatGracefulShutdownIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
-	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+	private final SlowWebApplication.Client client = new SlowWebApplication.Client();
 
 	private ConfigurableApplicationContext context;
 
@@ -62,16 +51,16 @@ class TomcatGracefulShutdownIntegrationTests {
 		int port = start("--graceful-shutdown.propagation-delay=2s");
 		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
 		ShutdownCoordinator coordinator = this.context.getBean(ShutdownCoordinator.class);
-		CompletableFuture<HttpResponse<String>> inFlight = sendAsync(port, "/slow?ms=6000");
+		CompletableFuture<HttpResponse<String>> inFlight = this.client.sendAsync(port, "/slow?ms=6000");
 		awaitInFlight(1);
 		assertThat(registry.find("shutdown.phase.duration").timers()).isEmpty();
 		CompletableFuture<Void> closed = CompletableFuture.runAsync(this.context::close);
 		await().atMost(WAIT).until(coordinator::isShuttingDown);
 
-		HttpResponse<String> duringDelay = send(port, "/slow?ms=0");
+		HttpResponse<String> duringDelay = this.client.send(port, "/slow?ms=0");
 		assertThat(duringDelay.statusCode()).isEqualTo(200);
 		assertThat(duringDelay.headers().firstValue("connection")).hasValue("close");
-		assertThat(send(port, "/actuator/health/readiness").statusCode()).isEqualTo(503);
+		assertThat(this.client.send(port, "/actuator/health/readiness").statusCode()).isEqualTo(503);
 
 		await().atMost(WAIT).until(() -> isRefused(port));
 		assertThat(inFlight).isNotDone();
@@ -94,7 +83,7 @@ class TomcatGracefulShutdownIntegrationTests {
 		CompletableFuture<Void> closed = CompletableFuture.runAsync(this.context::close);
 		await().atMost(WAIT).until(coordinator::isShuttingDown);
 		AvailabilityChangeEvent.publish(this.context, ReadinessState.ACCEPTING_TRAFFIC);
-		assertThat(send(port, "/actuator/health/readiness").statusCode()).isEqualTo(503);
+		assertThat(this.client.send(port, "/actuator/health/readiness").statusCode()).isEqualTo(503);
 		closed.get(30, TimeUnit.SECONDS);
 	}
 
@@ -102,7 +91,7 @@ class TomcatGracefulShutdownIntegrationTests {
 	void lifecycleTimeoutPerShutdownPhaseDoesNotCutTheDrainShort() throws Exception {
 		int port = start("--spring.lifecycle.timeout-per-shutdown-phase=1s");
 		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
-		CompletableFuture<HttpResponse<String>> inFlight = sendAsync(port, "/slow?ms=3000");
+		CompletableFuture<HttpResponse<String>> inFlight = this.client.sendAsync(port, "/slow?ms=3000");
 		awaitInFlight(1);
 		this.context.close();
 		assertThat(inFlight.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
@@ -115,7 +104,7 @@ class TomcatGracefulShutdownIntegrationTests {
 	void drainThatOverrunsTheBudgetIsTimedOut(CapturedOutput output) throws Exception {
 		int port = start("--graceful-shutdown.timeout=4s", "--graceful-shutdown.force-exit.on-timeout=false");
 		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
-		sendAsync(port, "/slow?ms=20000");
+		this.client.sendAsync(port, "/slow?ms=20000");
 		awaitInFlight(1);
 		long start = System.nanoTime();
 		this.context.close();
@@ -127,28 +116,13 @@ class TomcatGracefulShutdownIntegrationTests {
 	}
 
 	private int start(String... args) {
-		this.context = new SpringApplicationBuilder(SlowApplication.class).run(concat(args, "--server.port=0",
-				"--spring.main.banner-mode=off", "--management.endpoints.web.exposure.include=health"));
-		return ((WebServerApplicationContext) this.context).getWebServer().getPort();
+		this.context = SlowWebApplication.run(concat(args, "--management.endpoints.web.exposure.include=health"));
+		return SlowWebApplication.port(this.context);
 	}
 
 	private void awaitInFlight(int count) {
 		InFlightRequests inFlightRequests = this.context.getBean(InFlightRequests.class);
 		await().atMost(WAIT).until(() -> inFlightRequests.count() == count);
-	}
-
-	private HttpResponse<String> send(int port, String path) throws IOException, InterruptedException {
-		return this.client.send(request(port, path), BodyHandlers.ofString());
-	}
-
-	private CompletableFuture<HttpResponse<String>> sendAsync(int port, String path) {
-		return this.client.sendAsync(request(port, path), BodyHandlers.ofString());
-	}
-
-	private static HttpRequest request(int port, String path) {
-		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-			.timeout(Duration.ofSeconds(60))
-			.build();
 	}
 
 	private static boolean isRefused(int port) {
@@ -173,19 +147,6 @@ class TomcatGracefulShutdownIntegrationTests {
 		System.arraycopy(first, 0, all, 0, first.length);
 		System.arraycopy(second, 0, all, first.length, second.length);
 		return all;
-	}
-
-	@SpringBootConfiguration
-	@EnableAutoConfiguration
-	@RestController
-	static class SlowApplication {
-
-		@GetMapping("/slow")
-		String slow(@RequestParam long ms) throws InterruptedException {
-			Thread.sleep(ms);
-			return "slept " + ms;
-		}
-
 	}
 
 }

@@ -94,7 +94,7 @@ public record ShutdownBudget(Duration timeout, Duration propagationDelay, Durati
 	 * @return the close reserve
 	 */
 	public Duration closeReserve() {
-		Duration tenth = afterPropagation().dividedBy(10);
+		Duration tenth = divide(afterPropagation(), 10);
 		return (tenth.compareTo(CLOSE_RESERVE) < 0) ? tenth : CLOSE_RESERVE;
 	}
 
@@ -159,7 +159,7 @@ public record ShutdownBudget(Duration timeout, Duration propagationDelay, Durati
 					DurationFormat.print(quietPeriod),
 					"the quiet period must be shorter than the propagation delay (" + DurationFormat.print(delay)
 							+ "), or the delay could never end early",
-					DurationFormat.print(delay.dividedBy(5)) + " (or raise 'graceful-shutdown.propagation-delay')");
+					DurationFormat.print(divide(delay, 5)) + " (or raise 'graceful-shutdown.propagation-delay')");
 		}
 	}
 
@@ -181,17 +181,28 @@ public record ShutdownBudget(Duration timeout, Duration propagationDelay, Durati
 	}
 
 	private static Duration half(Duration duration) {
-		return duration.isNegative() ? Duration.ZERO : duration.dividedBy(2);
+		return duration.isNegative() ? Duration.ZERO : divide(duration, 2);
 	}
 
 	private static Duration cloudPlatformDelay(Duration timeout) {
-		Duration half = timeout.dividedBy(2);
+		Duration half = divide(timeout, 2);
 		return (CLOUD_PLATFORM_PROPAGATION_DELAY.compareTo(half) < 0) ? CLOUD_PLATFORM_PROPAGATION_DELAY : half;
 	}
 
 	private static Duration suggestedDelay(Duration timeout) {
-		Duration fifth = timeout.dividedBy(5);
+		Duration fifth = divide(timeout, 5);
 		return (fifth.toSeconds() > 0) ? Duration.ofSeconds(fifth.toSeconds()) : fifth;
+	}
+
+	// Duration.dividedBy goes through BigDecimal, which costs milliseconds of startup
+	// time in a JVM that has not used it yet
+	private static Duration divide(Duration duration, int divisor) {
+		if (duration.isNegative()) {
+			return duration.dividedBy(divisor);
+		}
+		long seconds = duration.getSeconds();
+		return Duration.ofSeconds(seconds / divisor,
+				((seconds % divisor) * 1_000_000_000L + duration.getNano()) / divisor);
 	}
 
 }

@@ -3,8 +3,6 @@ package io.github.gracefulshutdown.metrics;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-import io.github.gracefulshutdown.GracefulShutdownPhases;
-import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
 import io.github.gracefulshutdown.ShutdownParticipant;
 import io.github.gracefulshutdown.ShutdownPhaseNames;
 import io.github.gracefulshutdown.autoconfigure.ConditionalOnGracefulShutdownEnabled;
@@ -53,12 +51,6 @@ public final class GracefulShutdownMetricsAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "graceful-shutdown.metrics.defer-registry-close", matchIfMissing = true)
 	MeterRegistryCloseDeferral gracefulShutdownMeterRegistryCloseDeferral(ConfigurableApplicationContext context) {
 		return new MeterRegistryCloseDeferral(context);
-	}
-
-	@Bean
-	@ConditionalOnBean(MeterRegistryCloseDeferral.class)
-	ShutdownMarkerLifecycle gracefulShutdownMeterRegistriesClose(MeterRegistryCloseDeferral deferral) {
-		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.METER_REGISTRIES_CLOSE, deferral::closeRegistries);
 	}
 
 }

@@ -8,21 +8,23 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.ApplicationEventMulticaster;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.support.AbstractApplicationContext;
 
 /**
  * Moves the closing of the meter registries from the start of the shutdown to the end of
- * its last phase. Spring Boot's {@code MeterRegistryCloser} closes every registry on
- * {@link ContextClosedEvent}, before any lifecycle phase, so push registries (OTLP and
- * other step registries) would publish their last batch without the phase timings. This
- * takes it off the event multicaster once the application has started and calls it in
+ * its last phase, as the {@link SmartLifecycle} of that phase. Spring Boot's
+ * {@code MeterRegistryCloser} closes every registry on {@link ContextClosedEvent}, before
+ * any lifecycle phase, so push registries (OTLP and other step registries) would publish
+ * their last batch without the phase timings. This takes it off the event multicaster
+ * once the application has started and calls it in
  * {@link GracefulShutdownPhases#METER_REGISTRIES_CLOSE}, once every phase (the total
  * among them) has been recorded, so the final publish carries every phase. When the
  * shutdown never begins, the registries are closed at bean destruction as usual.
  */
-final class MeterRegistryCloseDeferral implements SmartInitializingSingleton {
+final class MeterRegistryCloseDeferral implements SmartInitializingSingleton, SmartLifecycle {
 
 	static final String CLOSER_BEAN_NAME = "meterRegistryCloser";
 
@@ -31,6 +33,8 @@ final class MeterRegistryCloseDeferral implements SmartInitializingSingleton {
 	private final ConfigurableApplicationContext context;
 
 	private volatile @Nullable ApplicationListener<ContextClosedEvent> closer;
+
+	private volatile boolean running;
 
 	MeterRegistryCloseDeferral(ConfigurableApplicationContext context) {
 		this.context = context;
@@ -49,10 +53,41 @@ final class MeterRegistryCloseDeferral implements SmartInitializingSingleton {
 		}
 		ApplicationEventMulticaster multicaster = this.context.getBean(
 				AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME, ApplicationEventMulticaster.class);
-		multicaster.removeApplicationListeners((listener) -> listener == closer);
-		multicaster.removeApplicationListenerBeans(CLOSER_BEAN_NAME::equals);
+		multicaster.removeApplicationListener((ApplicationListener<?>) closer);
+		multicaster.removeApplicationListenerBean(CLOSER_BEAN_NAME);
 		this.closer = (ApplicationListener<ContextClosedEvent>) closer;
 		logger.debug("Meter registries will be closed at the end of the graceful shutdown");
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		try {
+			closeRegistries();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not close the meter registries at the end of the graceful shutdown", ex);
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return GracefulShutdownPhases.METER_REGISTRIES_CLOSE;
+	}
+
+	@Override
+	public boolean isPauseable() {
+		return false;
 	}
 
 	void closeRegistries() {

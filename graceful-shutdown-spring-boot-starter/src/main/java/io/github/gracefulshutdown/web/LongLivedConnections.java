@@ -11,6 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogMessage;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -34,8 +35,10 @@ import org.springframework.http.HttpStatus;
  * </ul>
  * Other asynchronous responses that have already started (a streamed download) are left
  * to the drain: ending them would look like a complete body to the client.
+ * <p>
+ * It is the {@link SmartLifecycle} of that phase itself: no separate marker bean.
  */
-final class LongLivedConnections {
+final class LongLivedConnections implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(LongLivedConnections.class);
 
@@ -49,12 +52,45 @@ final class LongLivedConnections {
 
 	private final boolean connectionClose;
 
+	private volatile boolean running;
+
 	LongLivedConnections(@Nullable ShutdownRequestFilter requests, List<WebSocketSessions> webSocketSessions,
 			Duration asyncGracePeriod, boolean connectionClose) {
 		this.requests = requests;
 		this.webSocketSessions = List.copyOf(webSocketSessions);
 		this.asyncGracePeriod = asyncGracePeriod;
 		this.connectionClose = connectionClose;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		try {
+			end();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not end the long-lived HTTP connections before the HTTP drain", ex);
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return GracefulShutdownPhases.LONG_LIVED_REQUESTS;
+	}
+
+	@Override
+	public boolean isPauseable() {
+		return false;
 	}
 
 	void end() {

@@ -85,49 +85,39 @@ public final class WebGracefulShutdownAutoConfiguration {
 		return paths;
 	}
 
-	/**
-	 * Ends event streams, WebSocket sessions and long polls when the HTTP drain starts,
-	 * unless {@code graceful-shutdown.web.long-lived-requests=wait}.
-	 */
-	@Configuration(proxyBeanMethods = false)
+	// Ends event streams, WebSocket sessions and long polls when the HTTP drain starts,
+	// unless graceful-shutdown.web.long-lived-requests=wait
+	@Bean
 	@ConditionalOnProperty(name = "graceful-shutdown.web.long-lived-requests", havingValue = "complete",
 			matchIfMissing = true)
-	static class LongLivedRequestsConfiguration {
+	@ConditionalOnMissingBean(name = "gracefulShutdownLongLivedConnections")
+	LongLivedConnections gracefulShutdownLongLivedConnections(ObjectProvider<ShutdownRequestFilter> requests,
+			ObjectProvider<WebSocketSessions> webSocketSessions, GracefulShutdownProperties properties) {
+		return new LongLivedConnections(requests.getIfUnique(), webSocketSessions.orderedStream().toList(),
+				properties.getWeb().getAsyncGracePeriod(), properties.getWeb().isConnectionClose());
+	}
+
+	/**
+	 * Tracks the sessions of WebSocket handler beans, when spring-websocket is on the
+	 * classpath and long-lived requests are ended.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(WebSocketHandler.class)
+	@ConditionalOnProperty(name = "graceful-shutdown.web.long-lived-requests", havingValue = "complete",
+			matchIfMissing = true)
+	static class WebSocketSessionsConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean(name = "gracefulShutdownLongLivedConnections")
-		LongLivedConnections gracefulShutdownLongLivedConnections(ObjectProvider<ShutdownRequestFilter> requests,
-				ObjectProvider<WebSocketSessions> webSocketSessions, GracefulShutdownProperties properties) {
-			return new LongLivedConnections(requests.getIfUnique(), webSocketSessions.orderedStream().toList(),
-					properties.getWeb().getAsyncGracePeriod(), properties.getWeb().isConnectionClose());
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		static WebSocketSessionTracker gracefulShutdownWebSocketSessions() {
+			return new WebSocketSessionTracker();
 		}
 
 		@Bean
-		ShutdownMarkerLifecycle gracefulShutdownLongLivedRequests(LongLivedConnections longLivedConnections) {
-			return new ShutdownMarkerLifecycle(GracefulShutdownPhases.LONG_LIVED_REQUESTS, longLivedConnections::end);
-		}
-
-		/**
-		 * Tracks the sessions of WebSocket handler beans, when spring-websocket is on the
-		 * classpath.
-		 */
-		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnClass(WebSocketHandler.class)
-		static class WebSocketSessionsConfiguration {
-
-			@Bean
-			@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-			static WebSocketSessionTracker gracefulShutdownWebSocketSessions() {
-				return new WebSocketSessionTracker();
-			}
-
-			@Bean
-			@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-			static WebSocketHandlerTrackingPostProcessor gracefulShutdownWebSocketHandlerTrackingPostProcessor(
-					WebSocketSessionTracker gracefulShutdownWebSocketSessions) {
-				return new WebSocketHandlerTrackingPostProcessor(gracefulShutdownWebSocketSessions);
-			}
-
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		static WebSocketHandlerTrackingPostProcessor gracefulShutdownWebSocketHandlerTrackingPostProcessor(
+				WebSocketSessionTracker gracefulShutdownWebSocketSessions) {
+			return new WebSocketHandlerTrackingPostProcessor(gracefulShutdownWebSocketSessions);
 		}
 
 	}

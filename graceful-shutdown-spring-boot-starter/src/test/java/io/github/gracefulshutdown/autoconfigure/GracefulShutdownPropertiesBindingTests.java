@@ -137,6 +137,18 @@ class GracefulShutdownPropertiesBindingTests {
 	}
 
 	@Test
+	void halvesOfAnOddBudgetAreExactToTheNanosecond() {
+		this.contextRunner
+			.withPropertyValues("graceful-shutdown.timeout=25001ms", "graceful-shutdown.propagation-delay=2000000001ns")
+			.run((context) -> {
+				ShutdownBudget budget = context.getBean(ShutdownBudget.class);
+				Duration half = Duration.ofMillis(25001).minusNanos(2_000_000_001).dividedBy(2);
+				assertThat(budget.kafkaTimeout()).isEqualTo(half).isEqualTo(Duration.ofNanos(11_500_499_999L));
+				assertThat(budget.schedulingTimeout()).isEqualTo(half);
+			});
+	}
+
+	@Test
 	void kafkaTimeoutLongerThanTheBudgetAfterTheDelayFailsStartup() {
 		this.contextRunner
 			.withPropertyValues("graceful-shutdown.timeout=20s", "graceful-shutdown.propagation-delay=5s",

@@ -3,6 +3,7 @@ package io.github.gracefulshutdown.web;
 import java.util.List;
 import java.util.OptionalLong;
 
+import io.github.gracefulshutdown.GracefulShutdownPhases;
 import io.github.gracefulshutdown.RequestArrivals;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
@@ -36,10 +37,13 @@ class WebGracefulShutdownAutoConfigurationTests {
 
 	@Test
 	void longLivedRequestsAreEndedByDefault() {
-		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(LongLivedConnections.class)
-			.hasBean("gracefulShutdownLongLivedRequests")
-			.hasSingleBean(WebSocketSessionTracker.class)
-			.hasSingleBean(WebSocketHandlerTrackingPostProcessor.class));
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(LongLivedConnections.class)
+				.hasSingleBean(WebSocketSessionTracker.class)
+				.hasSingleBean(WebSocketHandlerTrackingPostProcessor.class);
+			assertThat(context.getBean(LongLivedConnections.class).getPhase())
+				.isEqualTo(GracefulShutdownPhases.LONG_LIVED_REQUESTS);
+		});
 	}
 
 	@Test
@@ -49,7 +53,6 @@ class WebGracefulShutdownAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasBean("gracefulShutdownRequestFilter")
 					.doesNotHaveBean(LongLivedConnections.class)
-					.doesNotHaveBean("gracefulShutdownLongLivedRequests")
 					.doesNotHaveBean(WebSocketSessionTracker.class);
 				assertThat(AopUtils.isAopProxy(context.getBean(UserHandler.class))).isFalse();
 			});

@@ -42,6 +42,10 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(GracefulShutdownProperties.class)
 public final class GracefulShutdownAutoConfiguration {
 
+	// The budget and the coordinator back off when the application defines its own. The
+	// other beans are the coordinator's internal wiring and have no bean condition: each
+	// one would scan every bean definition at startup
+
 	@Bean
 	@ConditionalOnMissingBean
 	ShutdownBudget gracefulShutdownBudget(GracefulShutdownProperties properties, Environment environment) {
@@ -59,14 +63,12 @@ public final class GracefulShutdownAutoConfiguration {
 	// Registered after the ApplicationAvailability bean, so that for an ACCEPTING_TRAFFIC
 	// event the guard runs last and its REFUSING_TRAFFIC is the state that sticks
 	@Bean
-	@ConditionalOnMissingBean
 	ReadinessGuard gracefulShutdownReadinessGuard(ConfigurableApplicationContext context,
 			ShutdownCoordinator coordinator) {
 		return new ReadinessGuard(context, coordinator);
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	PropagationDelayListener gracefulShutdownPropagationDelayListener(ConfigurableApplicationContext context,
 			ShutdownCoordinator coordinator, ReadinessGuard readinessGuard, ShutdownBudget budget,
 			GracefulShutdownProperties properties, ObjectProvider<InFlightRequests> inFlightRequests,
@@ -78,13 +80,11 @@ public final class GracefulShutdownAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	ShutdownSignal gracefulShutdownSignal(ShutdownBudget budget, GracefulShutdownProperties properties) {
 		return new ShutdownSignal(properties.getShutdownSignal().getFires(), budget.closeReserve(), Clock.systemUTC());
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	ShutdownParticipants gracefulShutdownParticipants(ShutdownCoordinator coordinator, ShutdownBudget budget,
 			ObjectProvider<ShutdownParticipant> participants, ObjectProvider<ShutdownSignal> shutdownSignal) {
 		return new ShutdownParticipants(coordinator, participants.orderedStream().toList(), budget.closeReserve(),
@@ -108,7 +108,6 @@ public final class GracefulShutdownAutoConfiguration {
 	}
 
 	@Bean(initMethod = "install", destroyMethod = "uninstall")
-	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "graceful-shutdown.force-exit.on-second-signal", matchIfMissing = true)
 	SignalForceExit gracefulShutdownSignalForceExit(ShutdownCoordinator coordinator) {
 		return new SignalForceExit(coordinator);

@@ -32,10 +32,10 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnGracefulShutdownEnabled
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = "graceful-shutdown.metrics.enabled", matchIfMissing = true)
+@ConditionalOnBean(MeterRegistry.class)
 public final class GracefulShutdownMetricsAutoConfiguration {
 
 	@Bean
-	@ConditionalOnBean(MeterRegistry.class)
 	@ConditionalOnMissingBean(name = "gracefulShutdownMeterListener")
 	MicrometerShutdownPhaseListener gracefulShutdownMeterListener(MeterRegistry registry,
 			GracefulShutdownProperties properties, ObjectProvider<ShutdownParticipant> participants) {
@@ -47,7 +47,6 @@ public final class GracefulShutdownMetricsAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnBean(MeterRegistry.class)
 	@ConditionalOnBooleanProperty(name = "graceful-shutdown.metrics.defer-registry-close", matchIfMissing = true)
 	MeterRegistryCloseDeferral gracefulShutdownMeterRegistryCloseDeferral(ConfigurableApplicationContext context) {
 		return new MeterRegistryCloseDeferral(context);

@@ -50,7 +50,6 @@ public final class TaskSchedulingGracefulShutdownAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	static TaskSchedulingShutdownPostProcessor gracefulShutdownSchedulingPostProcessor(
 			ObjectProvider<ShutdownBudget> budget) {
 		return new TaskSchedulingShutdownPostProcessor(budget);

@@ -1,10 +1,6 @@
 package io.github.gracefulshutdown;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -15,15 +11,9 @@ import org.springframework.context.SmartLifecycle;
  *
  * @since 0.1.0
  */
-public final class ShutdownMarkerLifecycle implements SmartLifecycle {
-
-	private static final Log logger = LogFactory.getLog(ShutdownMarkerLifecycle.class);
-
-	private final int phase;
+public final class ShutdownMarkerLifecycle extends ShutdownPhaseLifecycle {
 
 	private final Consumer<Runnable> action;
-
-	private volatile boolean running;
 
 	/**
 	 * Create a new marker.
@@ -32,12 +22,8 @@ public final class ShutdownMarkerLifecycle implements SmartLifecycle {
 	 */
 	public ShutdownMarkerLifecycle(int phase, Runnable action) {
 		this(phase, (callback) -> {
-			try {
-				action.run();
-			}
-			finally {
-				callback.run();
-			}
+			action.run();
+			callback.run();
 		});
 	}
 
@@ -48,51 +34,13 @@ public final class ShutdownMarkerLifecycle implements SmartLifecycle {
 	 * @param action the action, given the callback to run when it is done
 	 */
 	public ShutdownMarkerLifecycle(int phase, Consumer<Runnable> action) {
-		this.phase = phase;
+		super(phase);
 		this.action = action;
 	}
 
 	@Override
-	public void start() {
-		this.running = true;
-	}
-
-	@Override
-	public void stop() {
-		throw new UnsupportedOperationException("Stop must not be invoked directly");
-	}
-
-	@Override
-	public void stop(Runnable callback) {
-		this.running = false;
-		AtomicBoolean called = new AtomicBoolean();
-		Runnable once = () -> {
-			if (called.compareAndSet(false, true)) {
-				callback.run();
-			}
-		};
-		try {
-			this.action.accept(once);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Graceful shutdown marker in phase " + this.phase + " failed", ex);
-			once.run();
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		return this.phase;
-	}
-
-	@Override
-	public boolean isPauseable() {
-		return false;
+	protected void stopPhase(Runnable callback) {
+		this.action.accept(callback);
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.github.gracefulshutdown.metrics;
 
 import io.github.gracefulshutdown.GracefulShutdownPhases;
+import io.github.gracefulshutdown.ShutdownPhaseLifecycle;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -8,14 +9,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.ApplicationEventMulticaster;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.support.AbstractApplicationContext;
 
 /**
  * Moves the closing of the meter registries from the start of the shutdown to the end of
- * its last phase, as the {@link SmartLifecycle} of that phase. Spring Boot's
+ * its last phase, as the {@link ShutdownPhaseLifecycle} of that phase. Spring Boot's
  * {@code MeterRegistryCloser} closes every registry on {@link ContextClosedEvent}, before
  * any lifecycle phase, so push registries (OTLP and other step registries) would publish
  * their last batch without the phase timings. This takes it off the event multicaster
@@ -24,7 +24,7 @@ import org.springframework.context.support.AbstractApplicationContext;
  * among them) has been recorded, so the final publish carries every phase. When the
  * shutdown never begins, the registries are closed at bean destruction as usual.
  */
-final class MeterRegistryCloseDeferral implements SmartInitializingSingleton, SmartLifecycle {
+final class MeterRegistryCloseDeferral extends ShutdownPhaseLifecycle implements SmartInitializingSingleton {
 
 	static final String CLOSER_BEAN_NAME = "meterRegistryCloser";
 
@@ -34,9 +34,8 @@ final class MeterRegistryCloseDeferral implements SmartInitializingSingleton, Sm
 
 	private volatile @Nullable ApplicationListener<ContextClosedEvent> closer;
 
-	private volatile boolean running;
-
 	MeterRegistryCloseDeferral(ConfigurableApplicationContext context) {
+		super(GracefulShutdownPhases.METER_REGISTRIES_CLOSE);
 		this.context = context;
 	}
 
@@ -60,34 +59,8 @@ final class MeterRegistryCloseDeferral implements SmartInitializingSingleton, Sm
 	}
 
 	@Override
-	public void start() {
-		this.running = true;
-	}
-
-	@Override
-	public void stop() {
-		this.running = false;
-		try {
-			closeRegistries();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not close the meter registries at the end of the graceful shutdown", ex);
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		return GracefulShutdownPhases.METER_REGISTRIES_CLOSE;
-	}
-
-	@Override
-	public boolean isPauseable() {
-		return false;
+	protected void stopPhase() {
+		closeRegistries();
 	}
 
 	void closeRegistries() {

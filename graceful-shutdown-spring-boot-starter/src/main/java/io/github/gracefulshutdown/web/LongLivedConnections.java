@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.gracefulshutdown.GracefulShutdownPhases;
+import io.github.gracefulshutdown.ShutdownPhaseLifecycle;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletResponse;
@@ -11,7 +12,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogMessage;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -36,9 +36,9 @@ import org.springframework.http.HttpStatus;
  * Other asynchronous responses that have already started (a streamed download) are left
  * to the drain: ending them would look like a complete body to the client.
  * <p>
- * It is the {@link SmartLifecycle} of that phase itself: no separate marker bean.
+ * It is the {@link ShutdownPhaseLifecycle} of that phase itself.
  */
-final class LongLivedConnections implements SmartLifecycle {
+final class LongLivedConnections extends ShutdownPhaseLifecycle {
 
 	private static final Log logger = LogFactory.getLog(LongLivedConnections.class);
 
@@ -52,10 +52,9 @@ final class LongLivedConnections implements SmartLifecycle {
 
 	private final boolean connectionClose;
 
-	private volatile boolean running;
-
 	LongLivedConnections(@Nullable ShutdownRequestFilter requests, List<WebSocketSessions> webSocketSessions,
 			Duration asyncGracePeriod, boolean connectionClose) {
+		super(GracefulShutdownPhases.LONG_LIVED_REQUESTS);
 		this.requests = requests;
 		this.webSocketSessions = List.copyOf(webSocketSessions);
 		this.asyncGracePeriod = asyncGracePeriod;
@@ -63,34 +62,8 @@ final class LongLivedConnections implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		this.running = true;
-	}
-
-	@Override
-	public void stop() {
-		this.running = false;
-		try {
-			end();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not end the long-lived HTTP connections before the HTTP drain", ex);
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		return GracefulShutdownPhases.LONG_LIVED_REQUESTS;
-	}
-
-	@Override
-	public boolean isPauseable() {
-		return false;
+	protected void stopPhase() {
+		end();
 	}
 
 	void end() {

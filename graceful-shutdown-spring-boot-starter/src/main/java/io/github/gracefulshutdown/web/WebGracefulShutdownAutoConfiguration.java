@@ -54,6 +54,7 @@ public final class WebGracefulShutdownAutoConfiguration {
 				probeAndScrapePaths(environment));
 	}
 
+	// The drain ends in its own lifecycle phase, HTTP_DRAIN_END
 	@Bean
 	@ConditionalOnMissingBean(name = "gracefulShutdownHttpDrain")
 	HttpDrain gracefulShutdownHttpDrain(ShutdownCoordinator coordinator,
@@ -64,12 +65,7 @@ public final class WebGracefulShutdownAutoConfiguration {
 
 	@Bean
 	ShutdownMarkerLifecycle gracefulShutdownHttpDrainStart(HttpDrain httpDrain) {
-		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.HTTP_DRAIN_START, httpDrain::start);
-	}
-
-	@Bean
-	ShutdownMarkerLifecycle gracefulShutdownHttpDrainEnd(HttpDrain httpDrain) {
-		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.HTTP_DRAIN_END, httpDrain::end);
+		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.HTTP_DRAIN_START, httpDrain::begin);
 	}
 
 	// Actuator endpoints (on the main port) and Spring Boot's probe paths: probes and

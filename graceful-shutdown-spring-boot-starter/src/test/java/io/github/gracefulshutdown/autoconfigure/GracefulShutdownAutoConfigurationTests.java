@@ -64,7 +64,7 @@ class GracefulShutdownAutoConfigurationTests {
 		this.webContextRunner.run((context) -> assertThat(context).hasSingleBean(ShutdownCoordinator.class)
 			.hasBean("gracefulShutdownRequestFilter")
 			.hasBean("gracefulShutdownHttpDrainStart")
-			.hasBean("gracefulShutdownHttpDrainEnd"));
+			.hasBean("gracefulShutdownHttpDrain"));
 	}
 
 	@Test

@@ -13,6 +13,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.web.MockFilterChain;
@@ -43,6 +44,17 @@ class WebGracefulShutdownAutoConfigurationTests {
 				.hasSingleBean(WebSocketHandlerTrackingPostProcessor.class);
 			assertThat(context.getBean(LongLivedConnections.class).getPhase())
 				.isEqualTo(GracefulShutdownPhases.LONG_LIVED_REQUESTS);
+		});
+	}
+
+	@Test
+	void httpDrainIsTimedFromTheStartMarkerToItsOwnPhaseAfterTheWebServerDrain() {
+		this.contextRunner.run((context) -> {
+			assertThat(context.getBean("gracefulShutdownHttpDrainStart", SmartLifecycle.class).getPhase())
+				.isEqualTo(GracefulShutdownPhases.HTTP_DRAIN_START)
+				.isGreaterThan(GracefulShutdownPhases.WEB_SERVER_GRACEFUL_SHUTDOWN);
+			assertThat(context.getBean(HttpDrain.class).getPhase()).isEqualTo(GracefulShutdownPhases.HTTP_DRAIN_END)
+				.isLessThan(GracefulShutdownPhases.WEB_SERVER_GRACEFUL_SHUTDOWN);
 		});
 	}
 

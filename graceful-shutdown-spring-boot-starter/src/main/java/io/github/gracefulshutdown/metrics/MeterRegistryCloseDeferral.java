@@ -60,10 +60,6 @@ final class MeterRegistryCloseDeferral extends ShutdownPhaseLifecycle implements
 
 	@Override
 	protected void stopPhase() {
-		closeRegistries();
-	}
-
-	void closeRegistries() {
 		ApplicationListener<ContextClosedEvent> closer = this.closer;
 		this.closer = null;
 		if (closer != null) {

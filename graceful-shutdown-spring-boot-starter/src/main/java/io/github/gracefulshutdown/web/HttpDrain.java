@@ -47,10 +47,6 @@ final class HttpDrain extends ShutdownPhaseLifecycle {
 
 	@Override
 	protected void stopPhase() {
-		end();
-	}
-
-	void end() {
 		ShutdownPhase phase = this.phase;
 		if (phase != null) {
 			boolean requestsLeft = this.inFlightRequests != null && this.inFlightRequests.count() > 0;

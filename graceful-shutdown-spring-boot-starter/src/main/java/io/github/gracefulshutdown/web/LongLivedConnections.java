@@ -63,10 +63,6 @@ final class LongLivedConnections extends ShutdownPhaseLifecycle {
 
 	@Override
 	protected void stopPhase() {
-		end();
-	}
-
-	void end() {
 		int streams = endEventStreams();
 		int sessions = closeWebSocketSessions();
 		if (streams + sessions > 0) {

@@ -3,8 +3,6 @@ package io.github.gracefulshutdown;
 import java.util.concurrent.TimeUnit;
 
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
-import io.github.gracefulshutdown.metrics.GracefulShutdownMetricsAutoConfiguration;
-import io.github.gracefulshutdown.web.WebGracefulShutdownAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -30,7 +28,7 @@ import org.springframework.mock.web.MockServletContext;
  * The starter's share of an application's startup, in a cold JVM: the refresh of a servlet
  * web application context with Spring Boot's lifecycle and availability
  * auto-configurations and a meter registry, with and without the starter's
- * auto-configurations (core, metrics, web). Every fork is a new JVM that refreshes one
+ * auto-configuration (with its web, metrics and scheduling parts). Every fork is a new JVM that refreshes one
  * context once, so the difference includes loading the starter's classes, evaluating its
  * conditions, binding its properties and creating its beans and meters. No web server
  * runs and nothing else differs, so the difference is an upper bound of what the starter
@@ -50,8 +48,9 @@ public class StarterStartupBenchmark {
 	private static final Class<?>[] BASE = { LifecycleAutoConfiguration.class,
 			ApplicationAvailabilityAutoConfiguration.class, MeterRegistryConfiguration.class };
 
-	private static final Class<?>[] STARTER = { GracefulShutdownAutoConfiguration.class,
-			GracefulShutdownMetricsAutoConfiguration.class, WebGracefulShutdownAutoConfiguration.class };
+	// It imports its web, metrics and scheduling parts (Kafka and the actuator are not on
+	// this classpath)
+	private static final Class<?>[] STARTER = { GracefulShutdownAutoConfiguration.class };
 
 	private AnnotationConfigServletWebApplicationContext context;
 

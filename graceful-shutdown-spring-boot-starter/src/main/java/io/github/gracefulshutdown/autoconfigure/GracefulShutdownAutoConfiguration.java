@@ -12,8 +12,13 @@ import io.github.gracefulshutdown.ShutdownParticipants;
 import io.github.gracefulshutdown.ShutdownPhaseListener;
 import io.github.gracefulshutdown.ShutdownSignal;
 import io.github.gracefulshutdown.SignalForceExit;
+import io.github.gracefulshutdown.actuate.GracefulShutdownEndpointConfiguration;
+import io.github.gracefulshutdown.kafka.KafkaGracefulShutdownConfiguration;
+import io.github.gracefulshutdown.metrics.GracefulShutdownMetricsConfiguration;
 import io.github.gracefulshutdown.readiness.PropagationDelayListener;
 import io.github.gracefulshutdown.readiness.ReadinessGuard;
+import io.github.gracefulshutdown.scheduling.TaskSchedulingGracefulShutdownConfiguration;
+import io.github.gracefulshutdown.web.WebGracefulShutdownConfiguration;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -22,32 +27,49 @@ import org.springframework.boot.autoconfigure.availability.ApplicationAvailabili
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} of the graceful shutdown: the
  * {@link ShutdownCoordinator} with its budget and watchdog, the readiness flip and
  * propagation delay at the start of the shutdown, the second-signal force exit and the
- * summary at the end.
+ * summary at the end. It imports the configurations of the parts that depend on the
+ * classpath and the application's beans (servlet web applications, Kafka listener
+ * containers, task scheduling, metrics, the actuator endpoint), which a condition on each
+ * switches off; it comes after the auto-configurations that define the beans they look
+ * for. One auto-configuration rather than one per part, so that the parts need no
+ * conditions of their own on {@code graceful-shutdown.enabled} and on the coordinator's
+ * beans: Spring Boot evaluates every condition at every startup.
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = { ApplicationAvailabilityAutoConfiguration.class, LifecycleAutoConfiguration.class })
-@ConditionalOnGracefulShutdownEnabled
+@AutoConfiguration(
+		after = { ApplicationAvailabilityAutoConfiguration.class, LifecycleAutoConfiguration.class,
+				TaskExecutionAutoConfiguration.class, TaskSchedulingAutoConfiguration.class },
+		afterName = { "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnBooleanProperty(name = "graceful-shutdown.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(GracefulShutdownProperties.class)
+@Import({ WebGracefulShutdownConfiguration.class, KafkaGracefulShutdownConfiguration.class,
+		TaskSchedulingGracefulShutdownConfiguration.class, GracefulShutdownMetricsConfiguration.class,
+		GracefulShutdownEndpointConfiguration.class })
 public final class GracefulShutdownAutoConfiguration {
 
-	// The budget and the coordinator back off when the application defines its own. The
-	// other beans are the coordinator's internal wiring and have no bean condition: each
-	// one would scan every bean definition at startup
+	// The coordinator backs off when the application defines its own. The other beans are
+	// its configuration (the budget, from the properties) and internal wiring, and have
+	// no
+	// bean condition on their type: each one would scan every bean definition at startup
 
 	@Bean
-	@ConditionalOnMissingBean
 	ShutdownBudget gracefulShutdownBudget(GracefulShutdownProperties properties, Environment environment) {
 		return ShutdownBudget.of(properties, environment);
 	}

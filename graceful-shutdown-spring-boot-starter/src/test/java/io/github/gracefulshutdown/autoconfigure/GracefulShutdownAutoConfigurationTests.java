@@ -7,20 +7,20 @@ import java.util.List;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
 import io.github.gracefulshutdown.SignalForceExit;
-import io.github.gracefulshutdown.metrics.GracefulShutdownMetricsAutoConfiguration;
 import io.github.gracefulshutdown.readiness.PropagationDelayListener;
 import io.github.gracefulshutdown.readiness.ReadinessGuard;
-import io.github.gracefulshutdown.web.WebGracefulShutdownAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -37,8 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GracefulShutdownAutoConfigurationTests {
 
 	private static final AutoConfigurations AUTO_CONFIGURATIONS = AutoConfigurations.of(
-			GracefulShutdownAutoConfiguration.class, GracefulShutdownMetricsAutoConfiguration.class,
-			WebGracefulShutdownAutoConfiguration.class, LifecycleAutoConfiguration.class,
+			GracefulShutdownAutoConfiguration.class, LifecycleAutoConfiguration.class,
 			ApplicationAvailabilityAutoConfiguration.class);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -78,7 +77,16 @@ class GracefulShutdownAutoConfigurationTests {
 				.doesNotHaveBean(ShutdownMarkerLifecycle.class)
 				.doesNotHaveBean("gracefulShutdownPhaseTimeoutsPostProcessor")
 				.doesNotHaveBean("gracefulShutdownRequestFilter")
+				.doesNotHaveBean("gracefulShutdownSchedulingParticipant")
 				.doesNotHaveBean("gracefulShutdownMeterListener"));
+	}
+
+	// The parts (web, Kafka, scheduling, metrics, endpoint) are imported by it
+	@Test
+	void theStarterRegistersOneAutoConfiguration() {
+		assertThat(ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()))
+			.filteredOn((name) -> name.startsWith("io.github.gracefulshutdown."))
+			.containsExactly(GracefulShutdownAutoConfiguration.class.getName());
 	}
 
 	@Test

@@ -47,9 +47,9 @@ class TaskSchedulingGracefulShutdownIntegrationTests {
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(GracefulShutdownAutoConfiguration.class,
-				TaskSchedulingGracefulShutdownAutoConfiguration.class, TaskSchedulingAutoConfiguration.class,
-				TaskExecutionAutoConfiguration.class, LifecycleAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(GracefulShutdownAutoConfiguration.class, TaskSchedulingAutoConfiguration.class,
+						TaskExecutionAutoConfiguration.class, LifecycleAutoConfiguration.class))
 		.withPropertyValues("graceful-shutdown.timeout=30s", "graceful-shutdown.propagation-delay=0",
 				"graceful-shutdown.force-exit.on-timeout=false", "graceful-shutdown.force-exit.on-second-signal=false")
 		.withUserConfiguration(ListenerConfiguration.class);

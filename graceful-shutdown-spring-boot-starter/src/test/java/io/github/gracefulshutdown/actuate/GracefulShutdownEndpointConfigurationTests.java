@@ -16,7 +16,6 @@ import io.github.gracefulshutdown.actuate.GracefulShutdownEndpoint.RunningPhaseD
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties;
 import io.github.gracefulshutdown.autoconfigure.ShutdownBudget;
-import io.github.gracefulshutdown.web.WebGracefulShutdownAutoConfiguration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,14 +32,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * Tests for {@link GracefulShutdownEndpointAutoConfiguration} and the
+ * Tests for {@link GracefulShutdownEndpointConfiguration} and the
  * {@link GracefulShutdownEndpoint} it adds.
  */
-class GracefulShutdownEndpointAutoConfigurationTests {
+class GracefulShutdownEndpointConfigurationTests {
 
-	private static final AutoConfigurations AUTO_CONFIGURATIONS = AutoConfigurations.of(
-			GracefulShutdownAutoConfiguration.class, WebGracefulShutdownAutoConfiguration.class,
-			LifecycleAutoConfiguration.class, GracefulShutdownEndpointAutoConfiguration.class);
+	private static final AutoConfigurations AUTO_CONFIGURATIONS = AutoConfigurations
+		.of(GracefulShutdownAutoConfiguration.class, LifecycleAutoConfiguration.class);
 
 	private static final String EXPOSED = "management.endpoints.web.exposure.include=gracefulshutdown";
 

@@ -7,15 +7,11 @@ import io.github.gracefulshutdown.GracefulShutdownPhases;
 import io.github.gracefulshutdown.InFlightRequests;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
-import io.github.gracefulshutdown.autoconfigure.ConditionalOnGracefulShutdownEnabled;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
-import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -31,20 +27,18 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.socket.WebSocketHandler;
 
 /**
- * {@link EnableAutoConfiguration Auto-configuration} of the graceful shutdown of servlet
- * web applications: in-flight request tracking, {@code Connection: close} during the
- * shutdown, the end of long-lived requests in
+ * Configuration of the graceful shutdown of servlet web applications, imported by
+ * {@link GracefulShutdownAutoConfiguration}: in-flight request tracking,
+ * {@code Connection: close} during the shutdown, the end of long-lived requests in
  * {@link GracefulShutdownPhases#LONG_LIVED_REQUESTS} and the timing of Spring Boot's web
  * server drain around {@link GracefulShutdownPhases#WEB_SERVER_GRACEFUL_SHUTDOWN}.
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = GracefulShutdownAutoConfiguration.class)
-@ConditionalOnGracefulShutdownEnabled
+@Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @ConditionalOnClass({ OncePerRequestFilter.class, WebServerApplicationContext.class })
-@ConditionalOnBean(ShutdownCoordinator.class)
-public final class WebGracefulShutdownAutoConfiguration {
+public final class WebGracefulShutdownConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "gracefulShutdownRequestFilter")

@@ -2,24 +2,19 @@ package io.github.gracefulshutdown.scheduling;
 
 import io.github.gracefulshutdown.ShutdownParticipants;
 import io.github.gracefulshutdown.ShutdownPhaseNames;
-import io.github.gracefulshutdown.autoconfigure.ConditionalOnGracefulShutdownEnabled;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
 import io.github.gracefulshutdown.autoconfigure.ShutdownBudget;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
-import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
- * {@link EnableAutoConfiguration Auto-configuration} of the
- * {@link ShutdownPhaseNames#SCHEDULING scheduling} phase, which runs in parallel with the
- * HTTP drain (see {@link ShutdownParticipants}).
+ * Configuration of the {@link ShutdownPhaseNames#SCHEDULING scheduling} phase, which runs
+ * in parallel with the HTTP drain (see {@link ShutdownParticipants}). Imported by
+ * {@link GracefulShutdownAutoConfiguration}.
  * <p>
  * Spring Boot already shuts down its {@code ThreadPoolTaskScheduler} when the context
  * closes, but a pending cron firing still runs afterwards, a scheduler configured with
@@ -35,12 +30,9 @@ import org.springframework.context.annotation.Bean;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = { GracefulShutdownAutoConfiguration.class, TaskSchedulingAutoConfiguration.class,
-		TaskExecutionAutoConfiguration.class })
-@ConditionalOnGracefulShutdownEnabled
+@Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty(name = "graceful-shutdown.scheduling.enabled", matchIfMissing = true)
-@ConditionalOnBean(ShutdownBudget.class)
-public final class TaskSchedulingGracefulShutdownAutoConfiguration {
+public final class TaskSchedulingGracefulShutdownConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "gracefulShutdownSchedulingParticipant")

@@ -29,12 +29,12 @@ import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.mock;
 
 /**
- * Tests for {@link WebGracefulShutdownAutoConfiguration}.
+ * Tests for {@link WebGracefulShutdownConfiguration}.
  */
-class WebGracefulShutdownAutoConfigurationTests {
+class WebGracefulShutdownConfigurationTests {
 
-	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(GracefulShutdownAutoConfiguration.class, WebGracefulShutdownAutoConfiguration.class));
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(GracefulShutdownAutoConfiguration.class));
 
 	@Test
 	void longLivedRequestsAreEndedByDefault() {

@@ -22,13 +22,12 @@ import org.springframework.test.util.ReflectionTestUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link KafkaGracefulShutdownAutoConfiguration}.
+ * Tests for {@link KafkaGracefulShutdownConfiguration}.
  */
-class KafkaGracefulShutdownAutoConfigurationTests {
+class KafkaGracefulShutdownConfigurationTests {
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(GracefulShutdownAutoConfiguration.class,
-				KafkaGracefulShutdownAutoConfiguration.class, KafkaAutoConfiguration.class));
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(GracefulShutdownAutoConfiguration.class, KafkaAutoConfiguration.class));
 
 	@Test
 	void kafkaParticipantIsAddedByDefault() {

@@ -5,35 +5,32 @@ import java.util.Set;
 
 import io.github.gracefulshutdown.ShutdownParticipant;
 import io.github.gracefulshutdown.ShutdownPhaseNames;
-import io.github.gracefulshutdown.autoconfigure.ConditionalOnGracefulShutdownEnabled;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
- * {@link EnableAutoConfiguration Auto-configuration} that records shutdown phase
- * durations in the {@code shutdown.phase.duration} timer.
+ * Configuration that records shutdown phase durations in the
+ * {@code shutdown.phase.duration} timer, when the application has a meter registry.
+ * Imported by {@link GracefulShutdownAutoConfiguration}, which comes after Spring Boot's
+ * meter registry auto-configurations.
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = GracefulShutdownAutoConfiguration.class,
-		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
-@ConditionalOnGracefulShutdownEnabled
+@Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = "graceful-shutdown.metrics.enabled", matchIfMissing = true)
 @ConditionalOnBean(MeterRegistry.class)
-public final class GracefulShutdownMetricsAutoConfiguration {
+public final class GracefulShutdownMetricsConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "gracefulShutdownMeterListener")

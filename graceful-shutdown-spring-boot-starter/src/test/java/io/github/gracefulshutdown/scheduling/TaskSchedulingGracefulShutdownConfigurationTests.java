@@ -11,12 +11,10 @@ import io.github.gracefulshutdown.ShutdownRequest;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
-import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,14 +28,14 @@ import org.springframework.test.util.ReflectionTestUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link TaskSchedulingGracefulShutdownAutoConfiguration}.
+ * Tests for {@link TaskSchedulingGracefulShutdownConfiguration}.
  */
-class TaskSchedulingGracefulShutdownAutoConfigurationTests {
+class TaskSchedulingGracefulShutdownConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(GracefulShutdownAutoConfiguration.class,
-				TaskSchedulingGracefulShutdownAutoConfiguration.class, TaskSchedulingAutoConfiguration.class,
-				TaskExecutionAutoConfiguration.class, LifecycleAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(GracefulShutdownAutoConfiguration.class, TaskSchedulingAutoConfiguration.class,
+						TaskExecutionAutoConfiguration.class, LifecycleAutoConfiguration.class))
 		.withPropertyValues("graceful-shutdown.propagation-delay=0", "graceful-shutdown.force-exit.on-timeout=false",
 				"graceful-shutdown.force-exit.on-second-signal=false");
 
@@ -82,12 +80,6 @@ class TaskSchedulingGracefulShutdownAutoConfigurationTests {
 	}
 
 	@Test
-	void autoConfigurationIsRegistered() {
-		assertThat(ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()))
-			.contains(TaskSchedulingGracefulShutdownAutoConfiguration.class.getName());
-	}
-
-	@Test
 	void threadPoolTaskSchedulerDropsPendingOneShotExecutionsOnShutdown() {
 		this.contextRunner.withUserConfiguration(SchedulingConfiguration.class).run((context) -> {
 			ThreadPoolTaskScheduler scheduler = context.getBean(ThreadPoolTaskScheduler.class);
@@ -113,8 +105,8 @@ class TaskSchedulingGracefulShutdownAutoConfigurationTests {
 	@Test
 	void phaseIsSkippedWithoutSchedulerOrExecutorAndLazyExecutorIsNotCreated() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(GracefulShutdownAutoConfiguration.class,
-					TaskSchedulingGracefulShutdownAutoConfiguration.class, LifecycleAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(GracefulShutdownAutoConfiguration.class, LifecycleAutoConfiguration.class))
 			.withPropertyValues("graceful-shutdown.propagation-delay=0",
 					"graceful-shutdown.force-exit.on-timeout=false",
 					"graceful-shutdown.force-exit.on-second-signal=false")

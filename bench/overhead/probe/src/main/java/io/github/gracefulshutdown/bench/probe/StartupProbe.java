@@ -43,6 +43,9 @@ import org.objectweb.asm.Opcodes;
  * <p>
  * The agent's argument is the file it writes when the JVM shuts down, one line per probe:
  * {@code probe starter-cpu-ns starter-wall-ns starter-calls all-cpu-ns all-wall-ns all-calls}.
+ * With {@code FILE,details} it also writes {@code FILE.details}, one line per outermost
+ * call of {@code parse} and {@code register} for every configuration class, and per
+ * condition on the starter's classes: {@code probe cpu-ns wall-ns key}.
  */
 public final class StartupProbe {
 
@@ -64,9 +67,13 @@ public final class StartupProbe {
 
 	private static Thread mainThread;
 
+	private static StringBuilder details;
+
 	private static final int[] depth = new int[4];
 
 	private static final boolean[] starter = new boolean[4];
+
+	private static final String[] keys = new String[4];
 
 	private static final long[] startCpu = new long[4];
 
@@ -80,7 +87,11 @@ public final class StartupProbe {
 
 	public static void premain(String arguments, Instrumentation instrumentation) {
 		mainThread = Thread.currentThread();
-		Path output = Path.of(arguments);
+		String[] parts = arguments.split(",");
+		Path output = Path.of(parts[0]);
+		if (parts.length > 1 && parts[1].equals("details")) {
+			details = new StringBuilder();
+		}
 		instrumentation.addTransformer(new Transformer());
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> write(output), "startup-probe"));
 	}
@@ -96,6 +107,7 @@ public final class StartupProbe {
 			return;
 		}
 		starter[probe] = (probe == POST_PROCESS) ? !isStarterBean(key) : isStarterClass(key);
+		keys[probe] = key;
 		// The CPU clock is a native call, where the thread may wait for a safepoint:
 		// outside
 		// the wall-time window, which System.nanoTime (an intrinsic) bounds
@@ -114,6 +126,16 @@ public final class StartupProbe {
 		long wall = System.nanoTime() - startWall[probe];
 		long cpu = threads.getCurrentThreadCpuTime() - startCpu[probe];
 		long[] sums = totals[probe];
+		if (details != null && (probe == PARSE || probe == REGISTER || (probe == CONDITIONS && starter[probe]))) {
+			details.append(NAMES[probe])
+				.append(' ')
+				.append(cpu)
+				.append(' ')
+				.append(wall)
+				.append(' ')
+				.append(keys[probe])
+				.append('\n');
+		}
 		if (starter[probe]) {
 			sums[0] += cpu;
 			sums[1] += wall;
@@ -144,6 +166,9 @@ public final class StartupProbe {
 		}
 		try {
 			Files.writeString(output, lines, StandardCharsets.UTF_8);
+			if (details != null) {
+				Files.writeString(Path.of(output + ".details"), details, StandardCharsets.UTF_8);
+			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -64,10 +64,10 @@ import org.springframework.core.env.Environment;
 		GracefulShutdownEndpointConfiguration.class })
 public final class GracefulShutdownAutoConfiguration {
 
-	// The coordinator backs off when the application defines its own. The other beans are
-	// its configuration (the budget, from the properties) and internal wiring, and have
-	// no
-	// bean condition on their type: each one would scan every bean definition at startup
+	// The coordinator backs off when the application defines its own. The other beans
+	// are its configuration (the budget, from the properties) and internal wiring, and
+	// have no bean condition on their type: each one would scan every bean definition
+	// at startup
 
 	@Bean
 	ShutdownBudget gracefulShutdownBudget(GracefulShutdownProperties properties, Environment environment) {

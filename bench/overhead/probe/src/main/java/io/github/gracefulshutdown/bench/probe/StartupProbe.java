@@ -124,9 +124,9 @@ public final class StartupProbe {
 		}
 		starter[probe] = (probe == POST_PROCESS) ? !isStarterBean(key) : isStarterClass(key);
 		keys[probe] = key;
-		// The CPU clock is a native call, where the thread may wait for a safepoint:
-		// outside
-		// the wall-time window, which System.nanoTime (an intrinsic) bounds
+		// The CPU clock is a native call, where the thread may wait for a
+		// safepoint: outside the wall-time window, which System.nanoTime (an
+		// intrinsic) bounds
 		startCpu[probe] = threads.getCurrentThreadCpuTime();
 		startWall[probe] = System.nanoTime();
 	}

@@ -19,7 +19,7 @@ import org.objectweb.asm.Opcodes;
 
 /**
  * Java agent that measures, on the main thread, the time Spring spends on the starter's
- * configuration classes and in the starter's bean post-processors, three probes:
+ * configuration classes and in the starter's bean post-processors, four probes:
  * <ul>
  * <li>{@code parse}: {@code ConfigurationClassParser.processConfigurationClass}, the
  * class's conditions, then reading its annotations, member classes, imports and

@@ -179,6 +179,36 @@ class SampleApplicationShutdownProcessTests {
 			.containsPattern("Graceful shutdown completed in \\d+ ms");
 	}
 
+	// The jar also carries the application context processed ahead of time (Spring AOT),
+	// whose conditions were evaluated at build time with application.yml, the orders
+	// included; the propagation delay is a property, bound at run time
+	@Test
+	void sigtermDrainsTheAotProcessedApplication() throws Exception {
+		this.application = SampleApplicationProcess.start(this.log, List.of(), List.of("-Dspring.aot.enabled=true"),
+				"--graceful-shutdown.propagation-delay=1s");
+		await("readiness UP").atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> get("/actuator/health/readiness").statusCode() == 200);
+		CompletableFuture<HttpResponse<String>> inFlight = getAsync("/work?ms=2000");
+		this.application.awaitLog(Duration.ofSeconds(20), "GET \"/work?ms=2000\"");
+		this.application.sigterm();
+		int exitCode = this.application.awaitExit(EXIT_TIMEOUT);
+		assertThat(exitCode).isEqualTo(SIGTERM_EXIT_CODE);
+		HttpResponse<String> inFlightResponse = inFlight.get(30, TimeUnit.SECONDS);
+		assertThat(inFlightResponse.statusCode()).isEqualTo(200);
+		assertThat(inFlightResponse.body()).isEqualTo("worked 2000 ms\n");
+		String output = this.application.log();
+		assertThat(output).contains("Starting AOT-processed SampleApplication");
+		Matcher summary = Pattern
+			.compile("Graceful shutdown completed in \\d+ ms \\(budget 25000 ms\\): readiness=\\d+ms completed, "
+					+ "propagation=(\\d+)ms completed, ((?:\\w+=\\d+ms completed, )+)total=\\d+ms completed")
+			.matcher(output);
+		assertThat(summary.find()).as("summary line in %s", this.log).isTrue();
+		assertThat(Long.parseLong(summary.group(1))).isGreaterThanOrEqualTo(1000);
+		assertThat(summary.group(2)).containsPattern("(^|, )http=\\d+ms completed")
+			.containsPattern("(^|, )kafka=\\d+ms completed");
+	}
+
 	private <T> CompletableFuture<T> awaitDone(CompletableFuture<T> future) {
 		// The client notices the closed connection shortly after the process exits
 		await("response or failure").atMost(Duration.ofSeconds(30)).until(future::isDone);

@@ -71,6 +71,7 @@ public final class GracefulShutdownAutoConfiguration {
 
 	@Bean
 	ShutdownBudget gracefulShutdownBudget(GracefulShutdownProperties properties, Environment environment) {
+		BuildTimeSwitches.warnIfSwitchedOff(environment, "graceful-shutdown.enabled", "true", "the graceful shutdown");
 		return ShutdownBudget.of(properties, environment);
 	}
 
@@ -131,7 +132,9 @@ public final class GracefulShutdownAutoConfiguration {
 
 	@Bean(initMethod = "install", destroyMethod = "uninstall")
 	@ConditionalOnBooleanProperty(name = "graceful-shutdown.force-exit.on-second-signal", matchIfMissing = true)
-	SignalForceExit gracefulShutdownSignalForceExit(ShutdownCoordinator coordinator) {
+	SignalForceExit gracefulShutdownSignalForceExit(ShutdownCoordinator coordinator, Environment environment) {
+		BuildTimeSwitches.warnIfSwitchedOff(environment, "graceful-shutdown.force-exit.on-second-signal", "true",
+				"the second-signal force exit");
 		return new SignalForceExit(coordinator);
 	}
 

@@ -1,5 +1,6 @@
 package io.github.gracefulshutdown.kafka;
 
+import io.github.gracefulshutdown.autoconfigure.BuildTimeSwitches;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties;
 import io.github.gracefulshutdown.autoconfigure.ShutdownBudget;
@@ -29,7 +30,9 @@ public final class KafkaGracefulShutdownConfiguration {
 	@ConditionalOnMissingBean(name = "gracefulShutdownKafkaParticipant")
 	KafkaListenerShutdownParticipant gracefulShutdownKafkaParticipant(
 			ObjectProvider<KafkaListenerEndpointRegistry> registry, ShutdownBudget budget,
-			GracefulShutdownProperties properties) {
+			GracefulShutdownProperties properties, Environment environment) {
+		BuildTimeSwitches.warnIfSwitchedOff(environment, "graceful-shutdown.kafka.enabled", "true",
+				"the stop of Kafka listener containers");
 		return new KafkaListenerShutdownParticipant(registry, budget.kafkaTimeout(),
 				properties.getKafka().getOnTimeout());
 	}

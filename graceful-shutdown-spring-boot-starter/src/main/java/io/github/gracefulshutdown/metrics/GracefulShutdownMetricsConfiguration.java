@@ -5,6 +5,7 @@ import java.util.Set;
 
 import io.github.gracefulshutdown.ShutdownParticipant;
 import io.github.gracefulshutdown.ShutdownPhaseNames;
+import io.github.gracefulshutdown.autoconfigure.BuildTimeSwitches;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Configuration that records shutdown phase durations in the
@@ -35,7 +37,10 @@ public final class GracefulShutdownMetricsConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "gracefulShutdownMeterListener")
 	MicrometerShutdownPhaseListener gracefulShutdownMeterListener(MeterRegistry registry,
-			GracefulShutdownProperties properties, ObjectProvider<ShutdownParticipant> participants) {
+			GracefulShutdownProperties properties, ObjectProvider<ShutdownParticipant> participants,
+			Environment environment) {
+		BuildTimeSwitches.warnIfSwitchedOff(environment, "graceful-shutdown.metrics.enabled", "true",
+				"the shutdown.phase.duration timer");
 		return new MicrometerShutdownPhaseListener(registry, properties.getMetrics().getBuckets(), () -> {
 			Set<String> phases = new LinkedHashSet<>(ShutdownPhaseNames.ALL);
 			participants.orderedStream().map(ShutdownParticipant::getPhase).forEach(phases::add);
@@ -46,6 +51,8 @@ public final class GracefulShutdownMetricsConfiguration {
 	@Bean
 	@ConditionalOnBooleanProperty(name = "graceful-shutdown.metrics.defer-registry-close", matchIfMissing = true)
 	MeterRegistryCloseDeferral gracefulShutdownMeterRegistryCloseDeferral(ConfigurableApplicationContext context) {
+		BuildTimeSwitches.warnIfSwitchedOff(context.getEnvironment(), "graceful-shutdown.metrics.defer-registry-close",
+				"true", "the deferred close of the meter registries");
 		return new MeterRegistryCloseDeferral(context);
 	}
 

@@ -2,6 +2,7 @@ package io.github.gracefulshutdown.scheduling;
 
 import io.github.gracefulshutdown.ShutdownParticipants;
 import io.github.gracefulshutdown.ShutdownPhaseNames;
+import io.github.gracefulshutdown.autoconfigure.BuildTimeSwitches;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
 import io.github.gracefulshutdown.autoconfigure.ShutdownBudget;
 
@@ -10,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Configuration of the {@link ShutdownPhaseNames#SCHEDULING scheduling} phase, which runs
@@ -37,7 +39,9 @@ public final class TaskSchedulingGracefulShutdownConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "gracefulShutdownSchedulingParticipant")
 	TaskSchedulingShutdownParticipant gracefulShutdownSchedulingParticipant(ShutdownBudget budget,
-			TaskSchedulingShutdownPostProcessor postProcessor) {
+			TaskSchedulingShutdownPostProcessor postProcessor, Environment environment) {
+		BuildTimeSwitches.warnIfSwitchedOff(environment, "graceful-shutdown.scheduling.enabled", "true",
+				"the stop of task schedulers and executors");
 		return new TaskSchedulingShutdownParticipant(postProcessor::getExecutors, budget.schedulingTimeout());
 	}
 

@@ -7,6 +7,7 @@ import io.github.gracefulshutdown.GracefulShutdownPhases;
 import io.github.gracefulshutdown.InFlightRequests;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
+import io.github.gracefulshutdown.autoconfigure.BuildTimeSwitches;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties;
 
@@ -82,7 +83,10 @@ public final class WebGracefulShutdownConfiguration {
 			matchIfMissing = true)
 	@ConditionalOnMissingBean(name = "gracefulShutdownLongLivedConnections")
 	LongLivedConnections gracefulShutdownLongLivedConnections(ObjectProvider<ShutdownRequestFilter> requests,
-			ObjectProvider<WebSocketSessions> webSocketSessions, GracefulShutdownProperties properties) {
+			ObjectProvider<WebSocketSessions> webSocketSessions, GracefulShutdownProperties properties,
+			Environment environment) {
+		BuildTimeSwitches.warnIfSwitchedOff(environment, "graceful-shutdown.web.long-lived-requests", "complete",
+				"the end of long-lived requests");
 		return new LongLivedConnections(requests.getIfUnique(), webSocketSessions.orderedStream().toList(),
 				properties.getWeb().getAsyncGracePeriod(), properties.getWeb().isConnectionClose());
 	}

@@ -10,6 +10,7 @@ import io.github.gracefulshutdown.SignalForceExit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.aot.test.generate.TestGenerationContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -19,6 +20,8 @@ import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfigurati
 import org.springframework.boot.test.context.assertj.ApplicationContextAssertProvider;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.SmartLifecycle;
@@ -39,10 +42,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * AOT, as {@code spring-boot:process-aot} does at build time): the generated code starts
  * a context whose close runs the graceful shutdown.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class GracefulShutdownAutoConfigurationAotTests {
 
 	private static final String[] PROPERTIES = { "graceful-shutdown.timeout=7s",
 			"graceful-shutdown.force-exit.on-timeout=false" };
+
+	// The switches of the parts the application context of these tests has, each set at
+	// run time only
+	private static final String[] SWITCHED_OFF = { "graceful-shutdown.enabled=false",
+			"graceful-shutdown.force-exit.on-second-signal=false", "graceful-shutdown.kafka.enabled=false",
+			"graceful-shutdown.scheduling.enabled=false", "graceful-shutdown.metrics.enabled=false",
+			"graceful-shutdown.metrics.defer-registry-close=false" };
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(
@@ -97,16 +108,55 @@ class GracefulShutdownAutoConfigurationAotTests {
 				}));
 	}
 
-	// Processes the prepared context ahead of time, compiles the generated code, and
-	// refreshes the given context from it, with the same properties
+	@Test
+	@CompileWithForkedClassLoader
+	void switchesSetOnlyAtRunTimeAreReportedAsWithoutEffect(CapturedOutput output) {
+		this.contextRunner.prepare((context) -> runAheadOfTime(context, new GenericApplicationContext(), SWITCHED_OFF,
+				(aotContext) -> assertThat(aotContext.getBeanNamesForType(SignalForceExit.class)).hasSize(1)));
+		assertThat(output).contains("graceful-shutdown.enabled=false has no effect")
+			.contains("graceful-shutdown.force-exit.on-second-signal=false has no effect")
+			.contains("graceful-shutdown.kafka.enabled=false has no effect")
+			.contains("graceful-shutdown.scheduling.enabled=false has no effect")
+			.contains("graceful-shutdown.metrics.enabled=false has no effect")
+			.contains("graceful-shutdown.metrics.defer-registry-close=false has no effect");
+	}
+
+	@Test
+	@CompileWithForkedClassLoader
+	void longLivedRequestsSetOnlyAtRunTimeIsReportedAsWithoutEffect(CapturedOutput output) {
+		this.webContextRunner.prepare((context) -> runAheadOfTime(context,
+				new GenericWebApplicationContext(new MockServletContext()),
+				new String[] { "graceful-shutdown.web.long-lived-requests=wait" },
+				(aotContext) -> assertThat(aotContext.containsBean("gracefulShutdownLongLivedConnections")).isTrue()));
+		assertThat(output).contains("graceful-shutdown.web.long-lived-requests=wait has no effect")
+			.contains("so the end of long-lived requests stays on");
+	}
+
+	@Test
+	@CompileWithForkedClassLoader
+	void switchesThatAgreeWithTheBuildAreNotReported(CapturedOutput output) {
+		this.contextRunner.prepare((context) -> runAheadOfTime(context, new GenericApplicationContext(),
+				new String[] { "graceful-shutdown.enabled=TRUE", "graceful-shutdown.kafka.enabled=true" },
+				(aotContext) -> assertThat(aotContext.containsBean("gracefulShutdownKafkaParticipant")).isTrue()));
+		assertThat(output).doesNotContain("has no effect");
+	}
+
 	private void runAheadOfTime(ApplicationContextAssertProvider<?> prepared, GenericApplicationContext aotContext,
 			Consumer<GenericApplicationContext> assertions) {
+		runAheadOfTime(prepared, aotContext, new String[0], assertions);
+	}
+
+	// Processes the prepared context ahead of time, compiles the generated code, and
+	// refreshes the given context from it, with the same properties and the given
+	// run-time ones
+	private void runAheadOfTime(ApplicationContextAssertProvider<?> prepared, GenericApplicationContext aotContext,
+			String[] runTimeProperties, Consumer<GenericApplicationContext> assertions) {
 		TestGenerationContext generationContext = new TestGenerationContext();
 		ClassName initializerName = new ApplicationContextAotGenerator()
 			.processAheadOfTime((GenericApplicationContext) prepared.getSourceApplicationContext(), generationContext);
 		generationContext.writeGeneratedContent();
 		TestCompiler.forSystem().with(generationContext).compile((compiled) -> {
-			TestPropertyValues.of(PROPERTIES).applyTo(aotContext);
+			TestPropertyValues.of(PROPERTIES).and(runTimeProperties).applyTo(aotContext);
 			@SuppressWarnings("unchecked")
 			ApplicationContextInitializer<GenericApplicationContext> initializer = compiled
 				.getInstance(ApplicationContextInitializer.class, initializerName.reflectionName());

@@ -17,15 +17,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,15 +36,17 @@ import static org.awaitility.Awaitility.await;
  * comes from the sample's H2 database, read between runs.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
+@EmbeddedKafka(partitions = KafkaOrdersProcessTests.PARTITIONS,
+		topics = { KafkaOrdersProcessTests.RESTART_TOPIC, KafkaOrdersProcessTests.SLOW_TOPIC })
 class KafkaOrdersProcessTests {
 
 	private static final int SIGTERM_EXIT_CODE = 128 + 15;
 
-	private static final int PARTITIONS = 3;
+	static final int PARTITIONS = 3;
 
-	private static final String RESTART_TOPIC = "orders-restart";
+	static final String RESTART_TOPIC = "orders-restart";
 
-	private static final String SLOW_TOPIC = "orders-slow";
+	static final String SLOW_TOPIC = "orders-slow";
 
 	private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -53,7 +54,7 @@ class KafkaOrdersProcessTests {
 
 	private static final Pattern ORDER_ID = Pattern.compile("\"(order-\\d+)\"");
 
-	private static EmbeddedKafkaKraftBroker broker;
+	private EmbeddedKafkaBroker broker;
 
 	private final HttpClient httpClient = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
@@ -68,21 +69,9 @@ class KafkaOrdersProcessTests {
 
 	private OrdersDatabase database;
 
-	@BeforeAll
-	static void startBroker() {
-		broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS, RESTART_TOPIC, SLOW_TOPIC);
-		broker.afterPropertiesSet();
-	}
-
-	@AfterAll
-	static void stopBroker() {
-		if (broker != null) {
-			broker.destroy();
-		}
-	}
-
 	@BeforeEach
-	void prepare(TestInfo testInfo) throws IOException {
+	void prepare(TestInfo testInfo, EmbeddedKafkaBroker broker) throws IOException {
+		this.broker = broker;
 		this.testName = testInfo.getTestMethod().orElseThrow().getName();
 		Path jar = Path.of(System.getProperty("sample.jar", "target/graceful-shutdown-sample.jar")).toAbsolutePath();
 		this.logs = jar.resolveSibling("process-tests").resolve("kafka");
@@ -205,8 +194,9 @@ class KafkaOrdersProcessTests {
 	}
 
 	private SampleApplicationProcess start(String topic, int run, String... args) throws IOException {
-		List<String> all = new ArrayList<>(List.of("--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
-				"--sample.orders.topic=" + topic, "--sample.data-dir=" + this.database.dataDir()));
+		List<String> all = new ArrayList<>(
+				List.of("--spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(),
+						"--sample.orders.topic=" + topic, "--sample.data-dir=" + this.database.dataDir()));
 		all.addAll(List.of(args));
 		SampleApplicationProcess application = SampleApplicationProcess
 			.start(this.logs.resolve(this.testName + "-run" + run + ".log"), all.toArray(String[]::new));

@@ -20,8 +20,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -31,7 +29,8 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -43,25 +42,13 @@ import static org.awaitility.Awaitility.await;
  * Integration test: the Kafka phase and the HTTP drain run at the same time, on a real
  * Tomcat and a real KRaft broker.
  */
+@EmbeddedKafka(partitions = 1)
 class HttpAndKafkaOverlapIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(60);
 
-	private static EmbeddedKafkaKraftBroker broker;
-
-	@BeforeAll
-	static void startBroker() {
-		broker = new EmbeddedKafkaKraftBroker(1, 1);
-		broker.afterPropertiesSet();
-	}
-
-	@AfterAll
-	static void stopBroker() {
-		broker.destroy();
-	}
-
 	@Test
-	void inFlightRequestAndRecordInProgressFinishInParallel() throws Exception {
+	void inFlightRequestAndRecordInProgressFinishInParallel(EmbeddedKafkaBroker broker) throws Exception {
 		try (KafkaProducer<String, String> producer = new KafkaProducer<>(
 				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
 						ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,

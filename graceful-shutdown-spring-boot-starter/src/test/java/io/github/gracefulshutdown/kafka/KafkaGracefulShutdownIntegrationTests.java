@@ -24,9 +24,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -40,7 +39,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,23 +50,18 @@ import static org.awaitility.Awaitility.await;
  * KRaft broker.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@EmbeddedKafka(partitions = 1)
 class KafkaGracefulShutdownIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(60);
 
-	private static EmbeddedKafkaKraftBroker broker;
+	private EmbeddedKafkaBroker broker;
 
 	private ConfigurableApplicationContext context;
 
-	@BeforeAll
-	static void startBroker() {
-		broker = new EmbeddedKafkaKraftBroker(1, 1);
-		broker.afterPropertiesSet();
-	}
-
-	@AfterAll
-	static void stopBroker() {
-		broker.destroy();
+	@BeforeEach
+	void setBroker(EmbeddedKafkaBroker broker) {
+		this.broker = broker;
 	}
 
 	@AfterEach
@@ -138,7 +133,7 @@ class KafkaGracefulShutdownIntegrationTests {
 	}
 
 	private ConfigurableApplicationContext start(String topic, String group, String... args) {
-		String[] common = { "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+		String[] common = { "--spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(),
 				"--spring.kafka.consumer.auto-offset-reset=earliest", "--spring.main.banner-mode=off",
 				"--worker.topic=" + topic, "--worker.group=" + group };
 		String[] all = new String[common.length + args.length];
@@ -147,8 +142,8 @@ class KafkaGracefulShutdownIntegrationTests {
 		return new SpringApplicationBuilder(WorkerApplication.class).web(WebApplicationType.NONE).run(all);
 	}
 
-	private static void produce(String topic, int count) throws Exception {
-		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+	private void produce(String topic, int count) throws Exception {
+		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.broker.getBrokersAsString(),
 				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
 				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
 		try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
@@ -158,9 +153,9 @@ class KafkaGracefulShutdownIntegrationTests {
 		}
 	}
 
-	private static long committedOffset(String group, String topic) throws Exception {
+	private long committedOffset(String group, String topic) throws Exception {
 		try (Admin admin = Admin
-			.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()))) {
+			.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.broker.getBrokersAsString()))) {
 			Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
 				.partitionsToOffsetAndMetadata()
 				.get(30, TimeUnit.SECONDS);
@@ -169,8 +164,8 @@ class KafkaGracefulShutdownIntegrationTests {
 		}
 	}
 
-	private static KafkaConsumer<String, String> consumer(String group) {
-		return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+	private KafkaConsumer<String, String> consumer(String group) {
+		return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.broker.getBrokersAsString(),
 				ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
 				StringDeserializer.class, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
 				ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));

@@ -18,9 +18,9 @@ import org.springframework.aot.hint.TypeReference;
  */
 class SignalForceExitRuntimeHints implements RuntimeHintsRegistrar {
 
-	static final TypeReference SIGNAL = TypeReference.of("sun.misc.Signal");
+	private static final TypeReference SIGNAL = TypeReference.of("sun.misc.Signal");
 
-	static final TypeReference SIGNAL_HANDLER = TypeReference.of("sun.misc.SignalHandler");
+	private static final TypeReference SIGNAL_HANDLER = TypeReference.of("sun.misc.SignalHandler");
 
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {

@@ -30,8 +30,9 @@ import org.springframework.http.HttpStatus;
  * <li>Asynchronous requests still waiting for their result (long polls,
  * {@code DeferredResult}, {@code Callable}, {@code CompletableFuture}) get the async
  * grace period to finish like any in-flight request, then are answered with
- * {@code 503 Service Unavailable} and {@code Connection: close}: the status Spring MVC
- * gives an asynchronous request that times out, which tells the client to try again.</li>
+ * {@code 503 Service Unavailable} (and {@code Connection: close} on HTTP/1.x): the status
+ * Spring MVC gives an asynchronous request that times out, which tells the client to try
+ * again.</li>
  * </ul>
  * Other asynchronous responses that have already started (a streamed download) are left
  * to the drain: ending them would look like a complete body to the client.
@@ -152,7 +153,7 @@ final class LongLivedConnections extends ShutdownPhaseLifecycle {
 				return false;
 			}
 			httpResponse.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
-			if (this.connectionClose) {
+			if (this.connectionClose && ShutdownRequestFilter.canCloseConnection(asyncContext.getRequest())) {
 				httpResponse.setHeader(HttpHeaders.CONNECTION, "close");
 			}
 			return true;

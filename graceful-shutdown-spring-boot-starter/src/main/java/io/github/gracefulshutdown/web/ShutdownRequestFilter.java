@@ -16,6 +16,7 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -25,9 +26,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Servlet filter that counts in-flight requests and, once the shutdown has begun, adds
- * {@code Connection: close} to every response. A keep-alive client pinned to this
- * instance (by an L4 load balancer or kube-proxy) then opens its next connection through
- * the balancer, which no longer routes to an instance whose readiness is down.
+ * {@code Connection: close} to every HTTP/1.x response. A keep-alive client pinned to
+ * this instance (by an L4 load balancer or kube-proxy) then opens its next connection
+ * through the balancer, which no longer routes to an instance whose readiness is down.
  * <p>
  * It also keeps the {@link AsyncContext} of every asynchronous request until it
  * completes, so that {@link LongLivedConnections} can end them, and, once the shutdown
@@ -77,7 +78,7 @@ final class ShutdownRequestFilter extends OncePerRequestFilter implements InFlig
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (this.coordinator.isShuttingDown()) {
-			if (this.connectionClose) {
+			if (this.connectionClose && canCloseConnection(request)) {
 				response.setHeader(HttpHeaders.CONNECTION, "close");
 			}
 			recordArrival(request);
@@ -101,6 +102,18 @@ final class ShutdownRequestFilter extends OncePerRequestFilter implements InFlig
 				this.count.decrementAndGet();
 			}
 		}
+	}
+
+	/**
+	 * Return whether a response to the request may carry {@code Connection: close}: only
+	 * on HTTP/1.x. HTTP/2 forbids connection-specific header fields (RFC 9113, section
+	 * 8.2.2) and clients reject a response that has one; HTTP/2 clients move off when the
+	 * drain pauses Tomcat's connectors, which sends them a GOAWAY frame.
+	 * @param request the request
+	 * @return whether the response may ask the client to close the connection
+	 */
+	static boolean canCloseConnection(ServletRequest request) {
+		return request.getProtocol().startsWith("HTTP/1.");
 	}
 
 	private void recordArrival(HttpServletRequest request) {

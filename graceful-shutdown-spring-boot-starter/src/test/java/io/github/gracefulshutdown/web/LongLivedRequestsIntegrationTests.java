@@ -119,6 +119,27 @@ class LongLivedRequestsIntegrationTests {
 	}
 
 	@Test
+	void longPollOverHttp2IsAnsweredWithServiceUnavailableWithoutConnectionHeader() throws Exception {
+		int port = start("--server.http2.enabled=true", "--graceful-shutdown.web.async-grace-period=0ms");
+		HttpClient http2 = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_2)
+			.connectTimeout(Duration.ofSeconds(5))
+			.build();
+		assertThat(http2.send(request(port, "/work?ms=0"), BodyHandlers.ofString()).version())
+			.isEqualTo(HttpClient.Version.HTTP_2);
+		CompletableFuture<HttpResponse<String>> poll = http2.sendAsync(request(port, "/poll"), BodyHandlers.ofString());
+		awaitInFlight(1);
+
+		close();
+
+		// A connection-specific header field makes an HTTP/2 response malformed
+		HttpResponse<String> pollResponse = poll.get(10, TimeUnit.SECONDS);
+		assertThat(pollResponse.version()).isEqualTo(HttpClient.Version.HTTP_2);
+		assertThat(pollResponse.statusCode()).isEqualTo(503);
+		assertThat(pollResponse.headers().firstValue("connection")).isEmpty();
+	}
+
+	@Test
 	void webSocketSessionIsClosedWithGoingAway(CapturedOutput output) throws Exception {
 		int port = start();
 		StreamingApplication application = this.context.getBean(StreamingApplication.class);

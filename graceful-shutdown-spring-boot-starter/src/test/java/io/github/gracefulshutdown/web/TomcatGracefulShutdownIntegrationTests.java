@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +81,27 @@ class TomcatGracefulShutdownIntegrationTests {
 	}
 
 	@Test
+	void http2ResponsesDuringTheDelayCarryNoConnectionHeader() throws Exception {
+		int port = start("--server.http2.enabled=true", "--graceful-shutdown.propagation-delay=2s");
+		HttpClient http2 = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_2)
+			.connectTimeout(Duration.ofSeconds(5))
+			.build();
+		assertThat(http2.send(http2Request(port), BodyHandlers.ofString()).version())
+			.isEqualTo(HttpClient.Version.HTTP_2);
+		ShutdownCoordinator coordinator = this.context.getBean(ShutdownCoordinator.class);
+		CompletableFuture<Void> closed = CompletableFuture.runAsync(this.context::close);
+		await().atMost(WAIT).until(coordinator::isShuttingDown);
+
+		// A connection-specific header field makes an HTTP/2 response malformed
+		HttpResponse<String> duringDelay = http2.send(http2Request(port), BodyHandlers.ofString());
+		assertThat(duringDelay.version()).isEqualTo(HttpClient.Version.HTTP_2);
+		assertThat(duringDelay.statusCode()).isEqualTo(200);
+		assertThat(duringDelay.headers().firstValue("connection")).isEmpty();
+		closed.get(30, TimeUnit.SECONDS);
+	}
+
+	@Test
 	void readinessStaysDownWhenAcceptingTrafficArrivesAfterTheShutdownBegan() throws Exception {
 		int port = start("--graceful-shutdown.propagation-delay=2s");
 		ShutdownCoordinator coordinator = this.context.getBean(ShutdownCoordinator.class);
@@ -118,6 +143,12 @@ class TomcatGracefulShutdownIntegrationTests {
 	private int start(String... args) {
 		this.context = SlowWebApplication.run(concat(args, "--management.endpoints.web.exposure.include=health"));
 		return SlowWebApplication.port(this.context);
+	}
+
+	private static HttpRequest http2Request(int port) {
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slow?ms=0"))
+			.timeout(Duration.ofSeconds(30))
+			.build();
 	}
 
 	private void awaitInFlight(int count) {

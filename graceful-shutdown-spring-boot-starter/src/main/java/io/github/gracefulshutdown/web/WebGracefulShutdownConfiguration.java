@@ -10,6 +10,7 @@ import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
 import io.github.gracefulshutdown.autoconfigure.BuildTimeSwitches;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties;
+import io.github.gracefulshutdown.autoconfigure.ShutdownBudget;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -22,6 +23,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.context.support.DefaultLifecycleProcessor;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -52,10 +54,12 @@ public final class WebGracefulShutdownConfiguration {
 	// The drain ends in its own lifecycle phase, HTTP_DRAIN_END
 	@Bean
 	@ConditionalOnMissingBean(name = "gracefulShutdownHttpDrain")
-	HttpDrain gracefulShutdownHttpDrain(ShutdownCoordinator coordinator,
-			ObjectProvider<InFlightRequests> inFlightRequests, Environment environment) {
+	HttpDrain gracefulShutdownHttpDrain(ShutdownCoordinator coordinator, ShutdownBudget budget,
+			ObjectProvider<InFlightRequests> inFlightRequests,
+			ObjectProvider<DefaultLifecycleProcessor> lifecycleProcessor, Environment environment) {
 		boolean immediate = "immediate".equalsIgnoreCase(environment.getProperty("server.shutdown", "graceful"));
-		return new HttpDrain(coordinator, inFlightRequests.getIfUnique(), immediate);
+		return new HttpDrain(coordinator, inFlightRequests.getIfUnique(), immediate, lifecycleProcessor,
+				budget.closeReserve());
 	}
 
 	@Bean

@@ -39,11 +39,21 @@ public class SlowWebApplication {
 	 * @return the running context
 	 */
 	public static ConfigurableApplicationContext run(String... args) {
+		return run(new Class<?>[0], args);
+	}
+
+	/**
+	 * Start the application, with further configuration, on a free port.
+	 * @param sources further configuration classes
+	 * @param args further arguments
+	 * @return the running context
+	 */
+	public static ConfigurableApplicationContext run(Class<?>[] sources, String... args) {
 		String[] all = new String[args.length + 2];
 		System.arraycopy(args, 0, all, 0, args.length);
 		all[args.length] = "--server.port=0";
 		all[args.length + 1] = "--spring.main.banner-mode=off";
-		return new SpringApplicationBuilder(SlowWebApplication.class).run(all);
+		return new SpringApplicationBuilder(SlowWebApplication.class).sources(sources).run(all);
 	}
 
 	/**

@@ -10,13 +10,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.github.gracefulshutdown.InFlightRequests;
 import io.github.gracefulshutdown.ShutdownCoordinator;
+import io.github.gracefulshutdown.ShutdownOutcome;
+import io.github.gracefulshutdown.ShutdownPhaseListener;
+import io.github.gracefulshutdown.ShutdownPhaseNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,6 +31,9 @@ import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -140,6 +148,24 @@ class TomcatGracefulShutdownIntegrationTests {
 		assertThat(output).contains("Graceful shutdown phase 'http' timed out after");
 	}
 
+	@Test
+	void drainIsBoundedByTheBudgetLeftAfterEarlierPhases() throws Exception {
+		this.context = SlowWebApplication.run(new Class<?>[] { SlowToStopConfiguration.class },
+				"--graceful-shutdown.timeout=10s", "--graceful-shutdown.force-exit.on-timeout=false");
+		int port = SlowWebApplication.port(this.context);
+		ShutdownCoordinator coordinator = this.context.getBean(ShutdownCoordinator.class);
+		HttpEndRecorder httpEnd = this.context.getBean(HttpEndRecorder.class);
+		this.client.sendAsync(port, "/slow?ms=40000");
+		awaitInFlight(1);
+		this.context.close();
+		// The lifecycle took 3 s of the 10 s before the drain started: a drain timeout
+		// fixed
+		// at startup (10 s less the 1 s close reserve) would end it 2 s after the
+		// deadline
+		assertThat(httpEnd.outcome).isEqualTo(ShutdownOutcome.TIMED_OUT);
+		assertThat(httpEnd.endedAt).isBefore(coordinator.deadline());
+	}
+
 	private int start(String... args) {
 		this.context = SlowWebApplication.run(concat(args, "--management.endpoints.web.exposure.include=health"));
 		return SlowWebApplication.port(this.context);
@@ -178,6 +204,78 @@ class TomcatGracefulShutdownIntegrationTests {
 		System.arraycopy(first, 0, all, 0, first.length);
 		System.arraycopy(second, 0, all, first.length, second.length);
 		return all;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SlowToStopConfiguration {
+
+		@Bean
+		SmartLifecycle slowToStop() {
+			return new SlowToStopLifecycle(Duration.ofSeconds(3));
+		}
+
+		@Bean
+		HttpEndRecorder httpEndRecorder() {
+			return new HttpEndRecorder();
+		}
+
+	}
+
+	/**
+	 * An application lifecycle in the default phase, which stops before the starter's
+	 * phases, and takes a while to do so.
+	 */
+	static class SlowToStopLifecycle implements SmartLifecycle {
+
+		private final Duration stopTime;
+
+		private volatile boolean running;
+
+		SlowToStopLifecycle(Duration stopTime) {
+			this.stopTime = stopTime;
+		}
+
+		@Override
+		public void start() {
+			this.running = true;
+		}
+
+		@Override
+		public void stop() {
+			this.running = false;
+		}
+
+		@Override
+		public void stop(Runnable callback) {
+			this.running = false;
+			CompletableFuture.runAsync(callback,
+					CompletableFuture.delayedExecutor(this.stopTime.toMillis(), TimeUnit.MILLISECONDS));
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running;
+		}
+
+	}
+
+	/**
+	 * Records when and how the {@code http} phase ended.
+	 */
+	static class HttpEndRecorder implements ShutdownPhaseListener {
+
+		volatile @Nullable Instant endedAt;
+
+		volatile @Nullable ShutdownOutcome outcome;
+
+		@Override
+		public void phaseEnded(String phase, Duration duration, ShutdownOutcome outcome) {
+			if (ShutdownPhaseNames.HTTP.equals(phase)) {
+				this.endedAt = Instant.now();
+				this.outcome = outcome;
+			}
+		}
+
 	}
 
 }

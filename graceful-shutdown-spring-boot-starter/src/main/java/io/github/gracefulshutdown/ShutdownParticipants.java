@@ -127,22 +127,38 @@ public final class ShutdownParticipants {
 
 	private CompletableFuture<ShutdownOutcome> stop(ShutdownParticipant participant, Instant hardDeadline) {
 		Instant now = this.coordinator.clock().instant();
-		Duration timeout = participant.getTimeout();
-		Instant deadline = (timeout != null && now.plus(timeout).isBefore(hardDeadline)) ? now.plus(timeout)
-				: hardDeadline;
-		ShutdownPhase phase = this.coordinator.startPhase(participant.getPhase(), participant::getThreads);
+		String name;
+		Instant deadline;
+		try {
+			name = participant.getPhase();
+			deadline = deadline(participant.getTimeout(), now, hardDeadline);
+		}
+		catch (RuntimeException ex) {
+			// Without a phase to report it in, the participant is left out; the others
+			// still stop
+			logger.warn("Shutdown participant " + participant.getClass().getName() + " could not be stopped", ex);
+			return CompletableFuture.completedFuture(ShutdownOutcome.FAILED);
+		}
+		ShutdownPhase phase = this.coordinator.startPhase(name, participant::getThreads);
 		ShutdownRequest request = new ShutdownRequest(deadline, this.coordinator.clock());
 		try {
 			participant.stop(request);
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Shutdown participant for phase '" + participant.getPhase() + "' failed to stop", ex);
+			logger.warn("Shutdown participant for phase '" + name + "' failed to stop", ex);
 			request.failed();
 		}
 		long millis = Math.max(0, Duration.between(now, deadline).toMillis());
 		return request.outcome()
 			.completeOnTimeout(ShutdownOutcome.TIMED_OUT, millis, TimeUnit.MILLISECONDS)
 			.whenComplete((outcome, ex) -> phase.end(outcome));
+	}
+
+	// Compared as durations: a timeout meant as "no limit" (ChronoUnit.FOREVER, say) is
+	// too large to add to an instant
+	private static Instant deadline(@Nullable Duration timeout, Instant now, Instant hardDeadline) {
+		return (timeout != null && timeout.compareTo(Duration.between(now, hardDeadline)) < 0) ? now.plus(timeout)
+				: hardDeadline;
 	}
 
 	synchronized void awaitAll(Runnable callback) {

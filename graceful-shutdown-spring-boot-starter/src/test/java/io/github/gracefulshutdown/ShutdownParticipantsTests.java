@@ -2,6 +2,7 @@ package io.github.gracefulshutdown;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -172,6 +173,47 @@ class ShutdownParticipantsTests {
 		List.of(bounded, unbounded, tooLong).forEach((participant) -> participant.request.completed());
 	}
 
+	@Test
+	void participantWhoseTimeoutThrowsIsLeftOutAndTheLaterGroupsStillStop(CapturedOutput output)
+			throws InterruptedException {
+		ShutdownParticipant broken = new TestParticipant("broken", null, null) {
+
+			@Override
+			public @Nullable Duration getTimeout() {
+				throw new IllegalStateException("boom");
+			}
+
+		};
+		TestParticipant sameGroup = new TestParticipant("same-group", null, null);
+		OrderedParticipant first = new OrderedParticipant("first", 1);
+		ShutdownParticipants participants = new ShutdownParticipants(this.coordinator,
+				List.of(broken, sameGroup, first), Duration.ofSeconds(1));
+		this.coordinator.begin(() -> true);
+		participants.stopAll();
+		first.request.completed();
+		assertThat(sameGroup.request).isNotNull();
+		sameGroup.request.completed();
+		CountDownLatch awaited = new CountDownLatch(1);
+		participants.awaitAll(awaited::countDown);
+		assertThat(awaited.await(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.listener.started).containsExactly("first", "same-group");
+		assertThat(output).contains("Shutdown participant " + broken.getClass().getName() + " could not be stopped")
+			.contains("boom");
+	}
+
+	@Test
+	void timeoutTooLargeForAnInstantMeansTheRestOfTheBudget() {
+		TestParticipant forever = new TestParticipant("forever", ChronoUnit.FOREVER.getDuration(), null);
+		TestParticipant unbounded = new TestParticipant("unbounded", null, null);
+		ShutdownParticipants participants = new ShutdownParticipants(this.coordinator, List.of(forever, unbounded),
+				Duration.ofSeconds(1));
+		this.coordinator.begin(() -> true);
+		participants.stopAll();
+		assertThat(forever.request).isNotNull();
+		assertThat(forever.request.getDeadline()).isEqualTo(unbounded.request.getDeadline());
+		List.of(forever, unbounded).forEach((participant) -> participant.request.completed());
+	}
+
 	static final class OrderedParticipant implements ShutdownParticipant, Ordered {
 
 		private final String phase;
@@ -202,7 +244,7 @@ class ShutdownParticipantsTests {
 
 	}
 
-	static final class TestParticipant implements ShutdownParticipant {
+	static class TestParticipant implements ShutdownParticipant {
 
 		private final String phase;
 

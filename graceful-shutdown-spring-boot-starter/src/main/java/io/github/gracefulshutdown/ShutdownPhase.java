@@ -3,9 +3,13 @@ package io.github.gracefulshutdown;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public final class ShutdownPhase {
+
+	private static final Log logger = LogFactory.getLog(ShutdownPhase.class);
 
 	private final ShutdownCoordinator coordinator;
 
@@ -67,8 +73,17 @@ public final class ShutdownPhase {
 		return true;
 	}
 
+	// The threads come from the application (a participant's threads): the watchdog that
+	// asks for them must still halt when they cannot be had
 	Collection<Thread> holders() {
-		return this.holders.get();
+		try {
+			Collection<Thread> holders = this.holders.get();
+			return (holders != null) ? holders.stream().filter(Objects::nonNull).toList() : List.of();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not get the threads of shutdown phase '" + this.name + "'", ex);
+			return List.of();
+		}
 	}
 
 }

@@ -78,7 +78,19 @@ final class ShutdownWatchdog implements Runnable {
 		}
 	}
 
+	// Halts even when the report fails: nothing may keep the JVM from exiting
 	private void expire() {
+		try {
+			report();
+		}
+		finally {
+			if (this.halt) {
+				this.halter.accept(GracefulShutdownExitCodes.BUDGET_EXCEEDED);
+			}
+		}
+	}
+
+	private void report() {
 		List<ShutdownPhase> running = this.coordinator.runningPhases();
 		Set<Thread> holders = new LinkedHashSet<>();
 		StringBuilder message = new StringBuilder("Graceful shutdown exceeded its budget of ")
@@ -119,9 +131,6 @@ final class ShutdownWatchdog implements Runnable {
 		}
 		logger.error(message);
 		this.coordinator.budgetExceeded();
-		if (this.halt) {
-			this.halter.accept(GracefulShutdownExitCodes.BUDGET_EXCEEDED);
-		}
 	}
 
 	private void appendStack(StringBuilder message, Thread thread) {

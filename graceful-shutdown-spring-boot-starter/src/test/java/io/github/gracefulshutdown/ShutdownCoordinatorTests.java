@@ -1,6 +1,7 @@
 package io.github.gracefulshutdown;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -212,6 +213,21 @@ class ShutdownCoordinatorTests {
 			.contains("Graceful shutdown exceeded its budget of 4000 ms; phase 'http' timed out after 3600 ms with 1 "
 					+ "thread(s) still busy. Halting the JVM with exit code 124")
 			.contains("ShutdownCoordinatorTests.awaitQuietly");
+	}
+
+	@Test
+	void watchdogHaltsWhenAPhaseCannotTellItsThreads(CapturedOutput output) {
+		ShutdownCoordinator coordinator = coordinator(Duration.ofSeconds(3), true);
+		coordinator.begin(this.closed::get);
+		coordinator.startPhase("broken", () -> {
+			throw new IllegalStateException("boom");
+		});
+		coordinator.startPhase("nulls", () -> Arrays.asList((Thread) null));
+		this.clock.advance(Duration.ofMillis(3001));
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.haltCode.get() != -1);
+		assertThat(this.haltCode.get()).isEqualTo(GracefulShutdownExitCodes.BUDGET_EXCEEDED);
+		assertThat(output).contains("Could not get the threads of shutdown phase 'broken'")
+			.contains("phase 'broken' still running after 3001 ms; phase 'nulls' still running after 3001 ms");
 	}
 
 	@Test

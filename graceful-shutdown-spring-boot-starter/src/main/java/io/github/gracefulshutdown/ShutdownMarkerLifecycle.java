@@ -18,10 +18,11 @@ public final class ShutdownMarkerLifecycle extends ShutdownPhaseLifecycle {
 	/**
 	 * Create a new marker.
 	 * @param phase the phase in which the action runs
+	 * @param coordinator the coordinator of the shutdown that the action is part of
 	 * @param action the action, which must not block for long
 	 */
-	public ShutdownMarkerLifecycle(int phase, Runnable action) {
-		this(phase, (callback) -> {
+	public ShutdownMarkerLifecycle(int phase, ShutdownCoordinator coordinator, Runnable action) {
+		this(phase, coordinator, (callback) -> {
 			action.run();
 			callback.run();
 		});
@@ -31,10 +32,11 @@ public final class ShutdownMarkerLifecycle extends ShutdownPhaseLifecycle {
 	 * Create a new marker whose phase ends when the action calls back, without blocking
 	 * the thread that stops the lifecycle beans.
 	 * @param phase the phase in which the action runs
+	 * @param coordinator the coordinator of the shutdown that the action is part of
 	 * @param action the action, given the callback to run when it is done
 	 */
-	public ShutdownMarkerLifecycle(int phase, Consumer<Runnable> action) {
-		super(phase);
+	public ShutdownMarkerLifecycle(int phase, ShutdownCoordinator coordinator, Consumer<Runnable> action) {
+		super(phase, coordinator);
 		this.action = action;
 	}
 

@@ -96,7 +96,7 @@ public final class ShutdownParticipants {
 	 * @return the lifecycle for {@link GracefulShutdownPhases#WORKERS_STOP}
 	 */
 	public SmartLifecycle stopLifecycle() {
-		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.WORKERS_STOP, this::stopAll);
+		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.WORKERS_STOP, this.coordinator, this::stopAll);
 	}
 
 	/**
@@ -104,7 +104,7 @@ public final class ShutdownParticipants {
 	 * @return the lifecycle for {@link GracefulShutdownPhases#WORKERS_AWAIT}
 	 */
 	public SmartLifecycle awaitLifecycle() {
-		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.WORKERS_AWAIT, this::awaitAll);
+		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.WORKERS_AWAIT, this.coordinator, this::awaitAll);
 	}
 
 	synchronized void stopAll() {

@@ -9,11 +9,13 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Base class of the starter's {@link SmartLifecycle} beans: each acts once, when its
- * lifecycle phase is stopped during the shutdown, and has nothing to start. Subclasses
- * implement {@link #stopPhase()} for a short synchronous step or
- * {@link #stopPhase(Runnable)} for one that ends later; a {@link RuntimeException} either
- * throws is logged and ends the phase, so that a failing step does not hold the shutdown
- * until the phase timeout.
+ * lifecycle phase is stopped during the shutdown, and has nothing to start. A stop that
+ * is not part of a shutdown (the {@link ShutdownCoordinator} has not begun one, as when
+ * the context is stopped to be started again, or for a CRaC checkpoint) does nothing, so
+ * the application works as before once it restarts. Subclasses implement
+ * {@link #stopPhase()} for a short synchronous step or {@link #stopPhase(Runnable)} for
+ * one that ends later; a {@link RuntimeException} either throws is logged and ends the
+ * phase, so that a failing step does not hold the shutdown until the phase timeout.
  *
  * @since 0.1.0
  * @see GracefulShutdownPhases
@@ -24,14 +26,18 @@ public abstract class ShutdownPhaseLifecycle implements SmartLifecycle {
 
 	private final int phase;
 
+	private final ShutdownCoordinator coordinator;
+
 	private volatile boolean running;
 
 	/**
 	 * Create a new instance.
 	 * @param phase the lifecycle phase in which {@link #stopPhase(Runnable)} runs
+	 * @param coordinator the coordinator of the shutdown that this is part of
 	 */
-	protected ShutdownPhaseLifecycle(int phase) {
+	protected ShutdownPhaseLifecycle(int phase, ShutdownCoordinator coordinator) {
 		this.phase = phase;
+		this.coordinator = coordinator;
 	}
 
 	/**
@@ -68,6 +74,10 @@ public abstract class ShutdownPhaseLifecycle implements SmartLifecycle {
 	@Override
 	public final void stop(Runnable callback) {
 		this.running = false;
+		if (!this.coordinator.isShuttingDown()) {
+			callback.run();
+			return;
+		}
 		AtomicBoolean called = new AtomicBoolean();
 		Runnable once = () -> {
 			if (called.compareAndSet(false, true)) {

@@ -1,8 +1,13 @@
 package io.github.gracefulshutdown;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -20,9 +25,22 @@ class ShutdownPhaseLifecycleTests {
 
 	private final AtomicInteger callbacks = new AtomicInteger();
 
+	private final ShutdownCoordinator coordinator = new ShutdownCoordinator(Duration.ofSeconds(30), false, List.of(),
+			Clock.systemUTC());
+
+	@BeforeEach
+	void beginShutdown() {
+		this.coordinator.begin(() -> false);
+	}
+
+	@AfterEach
+	void completeShutdown() {
+		this.coordinator.complete();
+	}
+
 	@Test
 	void runsAfterStartInItsPhaseAndIsNotPauseable() {
-		SyncStep lifecycle = new SyncStep(null);
+		SyncStep lifecycle = new SyncStep(null, this.coordinator);
 		assertThat(lifecycle.isRunning()).isFalse();
 		lifecycle.start();
 		assertThat(lifecycle.isRunning()).isTrue();
@@ -33,7 +51,7 @@ class ShutdownPhaseLifecycleTests {
 
 	@Test
 	void synchronousStepRunsThenEndsThePhase() {
-		SyncStep lifecycle = new SyncStep(null);
+		SyncStep lifecycle = new SyncStep(null, this.coordinator);
 		lifecycle.start();
 		lifecycle.stop(this.callbacks::incrementAndGet);
 		assertThat(lifecycle.steps).hasValue(1);
@@ -43,7 +61,7 @@ class ShutdownPhaseLifecycleTests {
 
 	@Test
 	void failingStepIsLoggedAndEndsThePhase(CapturedOutput output) {
-		SyncStep lifecycle = new SyncStep(new IllegalStateException("boom"));
+		SyncStep lifecycle = new SyncStep(new IllegalStateException("boom"), this.coordinator);
 		lifecycle.start();
 		lifecycle.stop(this.callbacks::incrementAndGet);
 		assertThat(this.callbacks).hasValue(1);
@@ -54,7 +72,7 @@ class ShutdownPhaseLifecycleTests {
 	@Test
 	void asynchronousStepEndsThePhaseWhenItCallsBackAndOnlyOnce() {
 		AtomicReference<Runnable> pending = new AtomicReference<>();
-		ShutdownPhaseLifecycle lifecycle = new ShutdownPhaseLifecycle(42) {
+		ShutdownPhaseLifecycle lifecycle = new ShutdownPhaseLifecycle(42, this.coordinator) {
 
 			@Override
 			protected void stopPhase(Runnable callback) {
@@ -73,12 +91,26 @@ class ShutdownPhaseLifecycleTests {
 	@Test
 	void markerRunsItsActionInItsPhase() {
 		AtomicInteger actions = new AtomicInteger();
-		ShutdownMarkerLifecycle marker = new ShutdownMarkerLifecycle(7, actions::incrementAndGet);
+		ShutdownMarkerLifecycle marker = new ShutdownMarkerLifecycle(7, this.coordinator, actions::incrementAndGet);
 		marker.start();
 		marker.stop(this.callbacks::incrementAndGet);
 		assertThat(marker.getPhase()).isEqualTo(7);
 		assertThat(actions).hasValue(1);
 		assertThat(this.callbacks).hasValue(1);
+	}
+
+	@Test
+	void stopOutsideAShutdownOnlyEndsThePhase() {
+		ShutdownCoordinator notShuttingDown = new ShutdownCoordinator(Duration.ofSeconds(30), false, List.of(),
+				Clock.systemUTC());
+		SyncStep lifecycle = new SyncStep(null, notShuttingDown);
+		lifecycle.start();
+		lifecycle.stop(this.callbacks::incrementAndGet);
+		assertThat(lifecycle.steps).hasValue(0);
+		assertThat(this.callbacks).hasValue(1);
+		assertThat(lifecycle.isRunning()).isFalse();
+		lifecycle.start();
+		assertThat(lifecycle.isRunning()).isTrue();
 	}
 
 	private static final class SyncStep extends ShutdownPhaseLifecycle {
@@ -87,8 +119,8 @@ class ShutdownPhaseLifecycleTests {
 
 		private final RuntimeException failure;
 
-		SyncStep(RuntimeException failure) {
-			super(42);
+		SyncStep(RuntimeException failure, ShutdownCoordinator coordinator) {
+			super(42, coordinator);
 			this.failure = failure;
 		}
 

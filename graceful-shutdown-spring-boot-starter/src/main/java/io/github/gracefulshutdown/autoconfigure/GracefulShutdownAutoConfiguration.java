@@ -127,7 +127,7 @@ public final class GracefulShutdownAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "gracefulShutdownComplete")
 	ShutdownMarkerLifecycle gracefulShutdownComplete(ShutdownCoordinator coordinator) {
-		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.COMPLETE, coordinator::complete);
+		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.COMPLETE, coordinator, coordinator::complete);
 	}
 
 	@Bean(initMethod = "install", destroyMethod = "uninstall")

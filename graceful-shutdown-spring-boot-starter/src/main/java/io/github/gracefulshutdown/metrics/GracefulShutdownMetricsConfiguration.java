@@ -3,6 +3,7 @@ package io.github.gracefulshutdown.metrics;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
+import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownParticipant;
 import io.github.gracefulshutdown.ShutdownPhaseNames;
 import io.github.gracefulshutdown.autoconfigure.BuildTimeSwitches;
@@ -50,10 +51,11 @@ public final class GracefulShutdownMetricsConfiguration {
 
 	@Bean
 	@ConditionalOnBooleanProperty(name = "graceful-shutdown.metrics.defer-registry-close", matchIfMissing = true)
-	MeterRegistryCloseDeferral gracefulShutdownMeterRegistryCloseDeferral(ConfigurableApplicationContext context) {
+	MeterRegistryCloseDeferral gracefulShutdownMeterRegistryCloseDeferral(ConfigurableApplicationContext context,
+			ShutdownCoordinator coordinator) {
 		BuildTimeSwitches.warnIfSwitchedOff(context.getEnvironment(), "graceful-shutdown.metrics.defer-registry-close",
 				"true", "the deferred close of the meter registries");
-		return new MeterRegistryCloseDeferral(context);
+		return new MeterRegistryCloseDeferral(context, coordinator);
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.github.gracefulshutdown.metrics;
 
 import io.github.gracefulshutdown.GracefulShutdownPhases;
+import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownPhaseLifecycle;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -34,8 +35,8 @@ final class MeterRegistryCloseDeferral extends ShutdownPhaseLifecycle implements
 
 	private volatile @Nullable ApplicationListener<ContextClosedEvent> closer;
 
-	MeterRegistryCloseDeferral(ConfigurableApplicationContext context) {
-		super(GracefulShutdownPhases.METER_REGISTRIES_CLOSE);
+	MeterRegistryCloseDeferral(ConfigurableApplicationContext context, ShutdownCoordinator coordinator) {
+		super(GracefulShutdownPhases.METER_REGISTRIES_CLOSE, coordinator);
 		this.context = context;
 	}
 

@@ -43,7 +43,7 @@ final class HttpDrain extends ShutdownPhaseLifecycle {
 
 	HttpDrain(ShutdownCoordinator coordinator, @Nullable InFlightRequests inFlightRequests, boolean immediate,
 			ObjectProvider<DefaultLifecycleProcessor> lifecycleProcessor, Duration closeReserve) {
-		super(GracefulShutdownPhases.HTTP_DRAIN_END);
+		super(GracefulShutdownPhases.HTTP_DRAIN_END, coordinator);
 		this.coordinator = coordinator;
 		this.inFlightRequests = inFlightRequests;
 		this.immediate = immediate;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.gracefulshutdown.GracefulShutdownPhases;
+import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownPhaseLifecycle;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletResponse;
@@ -53,9 +54,9 @@ final class LongLivedConnections extends ShutdownPhaseLifecycle {
 
 	private final boolean connectionClose;
 
-	LongLivedConnections(@Nullable ShutdownRequestFilter requests, List<WebSocketSessions> webSocketSessions,
-			Duration asyncGracePeriod, boolean connectionClose) {
-		super(GracefulShutdownPhases.LONG_LIVED_REQUESTS);
+	LongLivedConnections(ShutdownCoordinator coordinator, @Nullable ShutdownRequestFilter requests,
+			List<WebSocketSessions> webSocketSessions, Duration asyncGracePeriod, boolean connectionClose) {
+		super(GracefulShutdownPhases.LONG_LIVED_REQUESTS, coordinator);
 		this.requests = requests;
 		this.webSocketSessions = List.copyOf(webSocketSessions);
 		this.asyncGracePeriod = asyncGracePeriod;

@@ -63,8 +63,8 @@ public final class WebGracefulShutdownConfiguration {
 	}
 
 	@Bean
-	ShutdownMarkerLifecycle gracefulShutdownHttpDrainStart(HttpDrain httpDrain) {
-		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.HTTP_DRAIN_START, httpDrain::begin);
+	ShutdownMarkerLifecycle gracefulShutdownHttpDrainStart(ShutdownCoordinator coordinator, HttpDrain httpDrain) {
+		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.HTTP_DRAIN_START, coordinator, httpDrain::begin);
 	}
 
 	// Actuator endpoints (on the main port) and Spring Boot's probe paths: probes and
@@ -86,12 +86,12 @@ public final class WebGracefulShutdownConfiguration {
 	@ConditionalOnProperty(name = "graceful-shutdown.web.long-lived-requests", havingValue = "complete",
 			matchIfMissing = true)
 	@ConditionalOnMissingBean(name = "gracefulShutdownLongLivedConnections")
-	LongLivedConnections gracefulShutdownLongLivedConnections(ObjectProvider<ShutdownRequestFilter> requests,
-			ObjectProvider<WebSocketSessions> webSocketSessions, GracefulShutdownProperties properties,
-			Environment environment) {
+	LongLivedConnections gracefulShutdownLongLivedConnections(ShutdownCoordinator coordinator,
+			ObjectProvider<ShutdownRequestFilter> requests, ObjectProvider<WebSocketSessions> webSocketSessions,
+			GracefulShutdownProperties properties, Environment environment) {
 		BuildTimeSwitches.warnIfSwitchedOff(environment, "graceful-shutdown.web.long-lived-requests", "complete",
 				"the end of long-lived requests");
-		return new LongLivedConnections(requests.getIfUnique(), webSocketSessions.orderedStream().toList(),
+		return new LongLivedConnections(coordinator, requests.getIfUnique(), webSocketSessions.orderedStream().toList(),
 				properties.getWeb().getAsyncGracePeriod(), properties.getWeb().isConnectionClose());
 	}
 

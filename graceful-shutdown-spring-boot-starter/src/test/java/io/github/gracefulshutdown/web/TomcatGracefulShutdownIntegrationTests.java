@@ -19,6 +19,7 @@ import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownOutcome;
 import io.github.gracefulshutdown.ShutdownPhaseListener;
 import io.github.gracefulshutdown.ShutdownPhaseNames;
+import io.github.gracefulshutdown.ShutdownSignal;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
@@ -164,6 +165,33 @@ class TomcatGracefulShutdownIntegrationTests {
 		// deadline
 		assertThat(httpEnd.outcome).isEqualTo(ShutdownOutcome.TIMED_OUT);
 		assertThat(httpEnd.endedAt).isBefore(coordinator.deadline());
+	}
+
+	@Test
+	void stoppingAndRestartingTheContextIsNoShutdown() throws Exception {
+		// What an on-demand CRaC checkpoint does to the lifecycle beans, and a
+		// context.stop()
+		start("--graceful-shutdown.propagation-delay=1s");
+		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
+		ShutdownCoordinator coordinator = this.context.getBean(ShutdownCoordinator.class);
+		ShutdownSignal signal = this.context.getBean(ShutdownSignal.class);
+		this.context.stop();
+		this.context.start();
+
+		assertThat(coordinator.isShuttingDown()).isFalse();
+		assertThat(signal.isShutdownRequested()).isFalse();
+		assertThat(registry.isClosed()).isFalse();
+		assertThat(registry.find("shutdown.phase.duration").timers()).isEmpty();
+		// Tomcat binds a new free port when it starts again
+		HttpResponse<String> afterRestart = this.client.send(SlowWebApplication.port(this.context), "/slow?ms=0");
+		assertThat(afterRestart.statusCode()).isEqualTo(200);
+		assertThat(afterRestart.headers().firstValue("connection")).isEmpty();
+
+		this.context.close();
+		assertThat(signal.isShutdownRequested()).isTrue();
+		assertThat(timer(registry, "propagation", "completed").count()).isOne();
+		assertThat(timer(registry, "http", "completed").count()).isOne();
+		assertThat(timer(registry, "total", "completed").count()).isOne();
 	}
 
 	private int start(String... args) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.event.ConsumerStartingEvent;
 import org.springframework.kafka.event.ConsumerStoppedEvent;
+import org.springframework.kafka.event.ConsumerStoppingEvent;
 import org.springframework.kafka.event.KafkaEvent;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
@@ -57,6 +59,8 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 	private final KafkaOnTimeout onTimeout;
 
 	private final Map<Object, Thread> consumerThreads = new ConcurrentHashMap<>();
+
+	private final Set<Thread> interrupted = ConcurrentHashMap.newKeySet();
 
 	KafkaListenerShutdownParticipant(ObjectProvider<KafkaListenerEndpointRegistry> registry, Duration timeout,
 			KafkaOnTimeout onTimeout) {
@@ -102,6 +106,12 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 		if (event instanceof ConsumerStartingEvent) {
 			// Published on the consumer thread
 			this.consumerThreads.put(event.getSource(), Thread.currentThread());
+		}
+		else if (event instanceof ConsumerStoppingEvent && this.interrupted.remove(Thread.currentThread())) {
+			// Published on the consumer thread before it commits, leaves its group and
+			// closes: a listener may have left the interrupt set, and the Kafka client
+			// would then fail those steps
+			Thread.interrupted();
 		}
 		else if (event instanceof ConsumerStoppedEvent) {
 			this.consumerThreads.remove(event.getSource());
@@ -164,6 +174,7 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 					.toList();
 				logger.warn("Kafka listeners still busy after " + millis + " ms, interrupting " + listeners.size()
 						+ " listener thread(s); their records in progress are not committed and will be redelivered");
+				KafkaListenerShutdownParticipant.this.interrupted.addAll(listeners);
 				listeners.forEach(Thread::interrupt);
 			}
 			else {

@@ -38,7 +38,9 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.event.ConsumerStoppedEvent;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
@@ -132,6 +134,37 @@ class KafkaGracefulShutdownIntegrationTests {
 		assertThat(output).contains("Kafka listeners still busy after 2000 ms, interrupting 1 listener thread(s)");
 	}
 
+	@Test
+	void interruptedListenerThatKeepsItsThreadInterruptedStillLetsTheConsumerCommitAndLeave() throws Exception {
+		String topic = "orders-reinterrupt";
+		String group = "workers-reinterrupt";
+		produce(topic, 5);
+		this.context = start(topic, group, "--graceful-shutdown.propagation-delay=0s",
+				"--graceful-shutdown.kafka.timeout=2s", "--worker.slow-order=order-2",
+				"--worker.restore-interrupt=true");
+		Worker worker = this.context.getBean(Worker.class);
+		RecordingPhaseListener phases = this.context.getBean(RecordingPhaseListener.class);
+		await().atMost(WAIT).until(() -> worker.started.contains("order-2"));
+		this.context.close();
+		assertThat(worker.processed).containsExactly("order-0", "order-1");
+		assertThat(worker.consumersStopped).hasSize(1);
+		assertThat(committedOffset(group, topic)).isEqualTo(2);
+		assertThat(phases.outcomes).containsEntry(ShutdownPhaseNames.KAFKA, ShutdownOutcome.TIMED_OUT);
+		// Left its group: the next consumer gets the partition at once, not after the
+		// session timeout (45 s)
+		try (KafkaConsumer<String, String> next = consumer(group)) {
+			next.subscribe(List.of(topic));
+			long start = System.nanoTime();
+			List<ConsumerRecord<String, String>> redelivered = new CopyOnWriteArrayList<>();
+			await().atMost(WAIT).until(() -> {
+				next.poll(Duration.ofMillis(200)).forEach(redelivered::add);
+				return !redelivered.isEmpty();
+			});
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+			assertThat(redelivered.get(0).value()).isEqualTo("order-2");
+		}
+	}
+
 	private ConfigurableApplicationContext start(String topic, String group, String... args) {
 		String[] common = { "--spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(),
 				"--spring.kafka.consumer.auto-offset-reset=earliest", "--spring.main.banner-mode=off",
@@ -193,14 +226,35 @@ class KafkaGracefulShutdownIntegrationTests {
 
 		final List<String> processed = new CopyOnWriteArrayList<>();
 
+		final List<ConsumerStoppedEvent> consumersStopped = new CopyOnWriteArrayList<>();
+
 		@Value("${worker.slow-order:none}")
 		private String slowOrder;
+
+		@Value("${worker.restore-interrupt:false}")
+		private boolean restoreInterrupt;
 
 		@KafkaListener(topics = "${worker.topic}", groupId = "${worker.group}")
 		void process(ConsumerRecord<String, String> record) throws InterruptedException {
 			this.started.add(record.value());
-			Thread.sleep(record.value().equals(this.slowOrder) ? 60_000 : 300);
+			try {
+				Thread.sleep(record.value().equals(this.slowOrder) ? 60_000 : 300);
+			}
+			catch (InterruptedException ex) {
+				if (this.restoreInterrupt) {
+					// The usual idiom: the thread stays interrupted
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException("Interrupted", ex);
+				}
+				throw ex;
+			}
 			this.processed.add(record.value());
+		}
+
+		// Published once the consumer has closed
+		@EventListener
+		void consumerStopped(ConsumerStoppedEvent event) {
+			this.consumersStopped.add(event);
 		}
 
 	}

@@ -7,7 +7,6 @@ import io.github.gracefulshutdown.GracefulShutdownPhases;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownPhaseLifecycle;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -101,7 +100,7 @@ final class LongLivedConnections extends ShutdownPhaseLifecycle {
 	private void endAfterGracePeriod() {
 		int pending = 0;
 		for (AsyncContext asyncContext : asyncRequests()) {
-			if (!isEventStream(asyncContext) && serviceUnavailable(asyncContext) && complete(asyncContext)) {
+			if (!isEventStream(asyncContext) && answerServiceUnavailable(asyncContext)) {
 				pending++;
 			}
 		}
@@ -147,21 +146,37 @@ final class LongLivedConnections extends ShutdownPhaseLifecycle {
 		}
 	}
 
-	private boolean serviceUnavailable(AsyncContext asyncContext) {
+	// The application may dispatch its result at the same moment: then the request cannot
+	// be completed, and the result goes out with the status it had
+	boolean answerServiceUnavailable(AsyncContext asyncContext) {
+		HttpServletResponse response;
+		int status;
 		try {
-			ServletResponse response = asyncContext.getResponse();
-			if (response.isCommitted() || !(response instanceof HttpServletResponse httpResponse)) {
+			if (asyncContext.getResponse().isCommitted()
+					|| !(asyncContext.getResponse() instanceof HttpServletResponse httpResponse)) {
 				return false;
 			}
-			httpResponse.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
+			response = httpResponse;
+			status = response.getStatus();
+			response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
 			if (this.connectionClose && ShutdownRequestFilter.canCloseConnection(asyncContext.getRequest())) {
-				httpResponse.setHeader(HttpHeaders.CONNECTION, "close");
+				response.setHeader(HttpHeaders.CONNECTION, "close");
 			}
-			return true;
 		}
 		catch (RuntimeException ex) {
+			// Completed meanwhile: the container recycled the request
 			return false;
 		}
+		if (complete(asyncContext)) {
+			return true;
+		}
+		try {
+			response.setStatus(status);
+		}
+		catch (RuntimeException ex) {
+			// Already recycled
+		}
+		return false;
 	}
 
 	private static boolean complete(AsyncContext asyncContext) {

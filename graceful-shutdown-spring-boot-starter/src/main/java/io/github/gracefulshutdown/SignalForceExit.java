@@ -4,9 +4,11 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
@@ -42,6 +44,8 @@ public final class SignalForceExit {
 	private final Map<String, Object> previousHandlers = new LinkedHashMap<>();
 
 	private @Nullable Object handler;
+
+	private volatile boolean uninstalled;
 
 	/**
 	 * Create a new instance.
@@ -92,30 +96,40 @@ public final class SignalForceExit {
 	}
 
 	/**
-	 * Restore the handlers that were in place before {@link #install()}.
+	 * Restore the handlers that were in place before {@link #install()}. Where a handler
+	 * installed since (by another application context in the same JVM) chains to this
+	 * one, that handler stays, and this one only passes the signal on from then on.
 	 */
 	public synchronized void uninstall() {
 		if (this.handler == null) {
 			return;
 		}
+		Set<String> stillChained = new HashSet<>();
 		try {
 			Signals signals = new Signals();
 			for (Map.Entry<String, Object> entry : this.previousHandlers.entrySet()) {
 				Object current = signals.handle(entry.getKey(), entry.getValue());
 				if (current != this.handler) {
-					// Someone installed a handler after us: keep theirs
+					// Someone installed a handler after us (another application context)
+					// and chains to ours: keep theirs, and keep passing the signal on
 					signals.handle(entry.getKey(), current);
+					stillChained.add(entry.getKey());
 				}
 			}
 		}
 		catch (ReflectiveOperationException | LinkageError ex) {
 			logger.debug("Could not restore signal handlers", ex);
 		}
-		this.previousHandlers.clear();
+		this.uninstalled = true;
+		this.previousHandlers.keySet().retainAll(stillChained);
 		this.handler = null;
 	}
 
 	void handle(String name, Object signal) {
+		if (this.uninstalled) {
+			passOn(name, signal);
+			return;
+		}
 		if (this.signalled.getAndSet(true)) {
 			logger.warn("Received SIG" + name + " again while shutting down, halting the JVM with exit code "
 					+ GracefulShutdownExitCodes.SECOND_SIGNAL);
@@ -123,6 +137,10 @@ public final class SignalForceExit {
 			return;
 		}
 		this.coordinator.signalReceived("SIG" + name);
+		passOn(name, signal);
+	}
+
+	private void passOn(String name, Object signal) {
 		Object previous;
 		synchronized (this) {
 			previous = this.previousHandlers.get(name);

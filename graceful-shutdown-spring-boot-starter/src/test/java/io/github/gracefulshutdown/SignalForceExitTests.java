@@ -1,8 +1,10 @@
 package io.github.gracefulshutdown;
 
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -44,11 +46,64 @@ class SignalForceExitTests {
 	}
 
 	@Test
+	void handlerUnderAnotherContextsKeepsPassingSignalsOnAfterItsContextCloses() throws Exception {
+		List<String> received = new CopyOnWriteArrayList<>();
+		Object recording = Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { handlerClass() },
+				(proxy, method, args) -> switch (method.getName()) {
+					case "handle" -> received.add(signalClass().getMethod("getName").invoke(args[0]).toString());
+					case "equals" -> proxy == args[0];
+					case "hashCode" -> System.identityHashCode(proxy);
+					default -> "recording handler";
+				});
+		Object originalTerm = handle("TERM", recording);
+		Object originalInt = handle("INT", recording);
+		handle("INT", originalInt);
+		try {
+			ShutdownCoordinator other = new ShutdownCoordinator(Duration.ofSeconds(25), true, List.of(),
+					Clock.systemUTC());
+			SignalForceExit otherForceExit = new SignalForceExit(other, this.haltCode::set);
+			this.forceExit.install();
+			otherForceExit.install();
+			this.forceExit.uninstall();
+
+			Object current = handle("TERM", recording);
+			handle("TERM", current);
+			handlerClass().getMethod("handle", signalClass()).invoke(current, signal("TERM"));
+			assertThat(received).containsExactly("TERM");
+			assertThat(other.getSignal()).isEqualTo("SIGTERM");
+			assertThat(this.coordinator.getSignal()).isNull();
+			assertThat(this.haltCode.get()).isEqualTo(-1);
+			otherForceExit.uninstall();
+		}
+		finally {
+			handle("TERM", originalTerm);
+			handle("INT", originalInt);
+		}
+	}
+
+	@Test
 	void installAndUninstallLeaveTheJvmHandlersUsable() {
 		this.forceExit.install();
 		this.forceExit.uninstall();
 		this.forceExit.uninstall();
 		assertThat(this.haltCode.get()).isEqualTo(-1);
+	}
+
+	private static Object handle(String name, Object handler) throws ReflectiveOperationException {
+		return signalClass().getMethod("handle", signalClass(), handlerClass()).invoke(null, signal(name), handler);
+	}
+
+	private static Object signal(String name) throws ReflectiveOperationException {
+		return signalClass().getConstructor(String.class).newInstance(name);
+	}
+
+	// sun.misc is used through reflection, as SignalForceExit does
+	private static Class<?> signalClass() throws ClassNotFoundException {
+		return Class.forName("sun.misc.Signal");
+	}
+
+	private static Class<?> handlerClass() throws ClassNotFoundException {
+		return Class.forName("sun.misc.SignalHandler");
 	}
 
 }

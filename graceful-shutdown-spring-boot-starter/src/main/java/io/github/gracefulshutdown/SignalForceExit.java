@@ -125,6 +125,16 @@ public final class SignalForceExit {
 		this.handler = null;
 	}
 
+	/**
+	 * Return whether the handler is in place for at least one signal: not when the JVM
+	 * runs with {@code -Xrs}, when the signals are ignored or have no Java handler, and
+	 * not after {@link #uninstall()}.
+	 * @return whether a second signal during the shutdown halts the JVM
+	 */
+	public synchronized boolean isInstalled() {
+		return this.handler != null && !this.previousHandlers.isEmpty();
+	}
+
 	void handle(String name, Object signal) {
 		if (this.uninstalled) {
 			passOn(name, signal);

@@ -83,8 +83,11 @@ class SignalForceExitTests {
 
 	@Test
 	void installAndUninstallLeaveTheJvmHandlersUsable() {
+		assertThat(this.forceExit.isInstalled()).isFalse();
 		this.forceExit.install();
+		assertThat(this.forceExit.isInstalled()).isTrue();
 		this.forceExit.uninstall();
+		assertThat(this.forceExit.isInstalled()).isFalse();
 		this.forceExit.uninstall();
 		assertThat(this.haltCode.get()).isEqualTo(-1);
 	}

@@ -145,6 +145,7 @@ class SampleApplicationShutdownProcessTests {
 		this.application = SampleApplicationProcess.start(this.log, List.of(), List.of("-Xrs"),
 				"--logging.level.io.github.gracefulshutdown=debug", "--graceful-shutdown.propagation-delay=0s",
 				NO_ORDERS);
+		assertThat(get("/actuator/gracefulshutdown").body()).contains("\"onSecondSignal\":false");
 		this.application.sigterm();
 		int exitCode = this.application.awaitExit(EXIT_TIMEOUT);
 		assertThat(exitCode).isEqualTo(SIGTERM_EXIT_CODE);

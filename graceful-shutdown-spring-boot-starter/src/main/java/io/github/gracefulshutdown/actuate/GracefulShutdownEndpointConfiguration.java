@@ -37,7 +37,9 @@ public final class GracefulShutdownEndpointConfiguration {
 			GracefulShutdownProperties properties, ObjectProvider<SignalForceExit> signalForceExit,
 			ObjectProvider<LifecycleProperties> lifecycleProperties,
 			ObjectProvider<InFlightRequests> inFlightRequests) {
-		return new GracefulShutdownEndpoint(coordinator, budget, properties, signalForceExit.getIfAvailable() != null,
+		SignalForceExit forceExit = signalForceExit.getIfAvailable();
+		return new GracefulShutdownEndpoint(coordinator, budget, properties,
+				forceExit != null && forceExit.isInstalled(),
 				lifecycleProperties.getIfAvailable(LifecycleProperties::new).getTimeoutPerShutdownPhase(),
 				inFlightRequests.getIfUnique());
 	}

@@ -90,9 +90,12 @@ public class GracefulShutdownProperties {
 	}
 
 	public void setPropagationQuietPeriod(@Nullable Duration propagationQuietPeriod) {
-		if (propagationQuietPeriod != null && propagationQuietPeriod.isNegative()) {
+		// Zero would end the delay at once: leave the property unset for a fixed delay
+		if (propagationQuietPeriod != null
+				&& (propagationQuietPeriod.isNegative() || propagationQuietPeriod.isZero())) {
 			throw new InvalidShutdownConfigurationException("graceful-shutdown.propagation-quiet-period",
-					DurationFormat.print(propagationQuietPeriod), "the quiet period must not be negative", "1s");
+					DurationFormat.print(propagationQuietPeriod),
+					"the quiet period must be positive (leave it unset for a fixed propagation delay)", "1s");
 		}
 		this.propagationQuietPeriod = propagationQuietPeriod;
 	}

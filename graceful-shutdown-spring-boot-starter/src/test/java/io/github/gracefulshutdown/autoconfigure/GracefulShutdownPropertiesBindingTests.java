@@ -203,7 +203,14 @@ class GracefulShutdownPropertiesBindingTests {
 	void negativeQuietPeriodFailsStartup() {
 		this.contextRunner.withPropertyValues("graceful-shutdown.propagation-quiet-period=-1s")
 			.run((context) -> assertFailure(context, "graceful-shutdown.propagation-quiet-period", "-1s",
-					"must not be negative", "1s"));
+					"must be positive", "1s"));
+	}
+
+	@Test
+	void zeroQuietPeriodFailsStartup() {
+		this.contextRunner.withPropertyValues("graceful-shutdown.propagation-quiet-period=0")
+			.run((context) -> assertFailure(context, "graceful-shutdown.propagation-quiet-period", "0s",
+					"leave it unset for a fixed propagation delay", "1s"));
 	}
 
 	@Test

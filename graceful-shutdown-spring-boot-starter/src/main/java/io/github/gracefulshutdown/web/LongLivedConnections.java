@@ -152,8 +152,8 @@ final class LongLivedConnections extends ShutdownPhaseLifecycle {
 		HttpServletResponse response;
 		int status;
 		try {
-			if (asyncContext.getResponse().isCommitted()
-					|| !(asyncContext.getResponse() instanceof HttpServletResponse httpResponse)) {
+			if (!(asyncContext.getResponse() instanceof HttpServletResponse httpResponse)
+					|| httpResponse.isCommitted()) {
 				return false;
 			}
 			response = httpResponse;

@@ -65,14 +65,22 @@ class OutboxWorker implements ShutdownParticipant {
 		int delivered = 0;
 		try {
 			while (!this.shutdownSignal.isShutdownRequested()) {
-				Optional<OutboxItem> item = this.outbox.nextPending();
-				if (item.isPresent()) {
-					deliver(item.get());
-					// Only after success: a cut before this line delivers the item again
-					this.outbox.markDone(item.get());
-					delivered++;
+				try {
+					Optional<OutboxItem> item = this.outbox.nextPending();
+					if (item.isPresent()) {
+						deliver(item.get());
+						// Only after success: a cut before this line delivers the item
+						// again
+						this.outbox.markDone(item.get());
+						delivered++;
+					}
+					else {
+						this.shutdownSignal.await(this.pollInterval);
+					}
 				}
-				else {
+				catch (RuntimeException ex) {
+					// The item stays pending and is tried again; the worker goes on
+					logger.warn("Outbox delivery failed, trying again in " + this.pollInterval.toMillis() + " ms", ex);
 					this.shutdownSignal.await(this.pollInterval);
 				}
 			}
@@ -80,9 +88,6 @@ class OutboxWorker implements ShutdownParticipant {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-		}
-		catch (RuntimeException ex) {
-			logger.error("Outbox worker failed", ex);
 		}
 		finally {
 			this.stopped.complete(null);

@@ -155,6 +155,19 @@ class SampleApplicationShutdownProcessTests {
 			.doesNotContain("Graceful shutdown started");
 	}
 
+	// The outbox worker injects the ShutdownSignal: with the starter switched off, a
+	// fallback signal fires when the context closes
+	@Test
+	void switchedOffStillStartsAWorkerThatUsesTheShutdownSignalAndStopsIt() throws Exception {
+		this.application = SampleApplicationProcess.start(this.log, "--graceful-shutdown.enabled=false", NO_ORDERS);
+		this.application.sigterm();
+		int exitCode = this.application.awaitExit(EXIT_TIMEOUT);
+		assertThat(exitCode).isEqualTo(SIGTERM_EXIT_CODE);
+		assertThat(this.application.log()).contains("Started SampleApplication")
+			.contains("Outbox worker stopped after delivering")
+			.doesNotContain("Graceful shutdown started");
+	}
+
 	@Test
 	void startsWhenSigintIsIgnoredAndStillShutsDownGracefully() throws Exception {
 		List<String> ignoringSigint = List.of("sh", "-c", "trap '' INT; exec \"$@\"", "sh");

@@ -42,4 +42,21 @@ public final class BuildTimeSwitches {
 		}
 	}
 
+	/**
+	 * Log a warning if the graceful shutdown is off although the run-time properties do
+	 * not switch it off: the application was processed ahead of time with
+	 * {@code graceful-shutdown.enabled=false}.
+	 * @param properties the run-time properties
+	 */
+	static void warnIfSwitchedOffAtBuildTime(PropertyResolver properties) {
+		String value = properties.getProperty("graceful-shutdown.enabled");
+		if (!"false".equalsIgnoreCase(value)) {
+			logger.warn("The graceful shutdown is off: the application was processed ahead of time (Spring AOT)"
+					+ " with graceful-shutdown.enabled=false, and AOT evaluates conditions when the application is"
+					+ " built, so " + ((value != null) ? "graceful-shutdown.enabled=" + value : "the default")
+					+ " has no effect. Build the application without graceful-shutdown.enabled=false, or start it"
+					+ " without -Dspring.aot.enabled=true");
+		}
+	}
+
 }

@@ -50,4 +50,15 @@ class BuildTimeSwitchesTests {
 		assertThat(output).doesNotContain("has no effect");
 	}
 
+	@Test
+	void offAtBuildTimeIsReportedUnlessTheRunTimeSwitchesItOffToo(CapturedOutput output) {
+		BuildTimeSwitches
+			.warnIfSwitchedOffAtBuildTime(new MockEnvironment().withProperty("graceful-shutdown.enabled", "False"));
+		assertThat(output).doesNotContain("The graceful shutdown is off");
+		BuildTimeSwitches.warnIfSwitchedOffAtBuildTime(new MockEnvironment());
+		assertThat(output).contains("The graceful shutdown is off")
+			.contains("so the default has no effect")
+			.contains("Build the application without graceful-shutdown.enabled=false");
+	}
+
 }

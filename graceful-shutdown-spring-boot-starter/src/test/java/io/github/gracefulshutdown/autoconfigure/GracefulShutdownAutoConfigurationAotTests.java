@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownOutcome;
 import io.github.gracefulshutdown.ShutdownReport;
+import io.github.gracefulshutdown.ShutdownSignal;
 import io.github.gracefulshutdown.SignalForceExit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -139,6 +140,22 @@ class GracefulShutdownAutoConfigurationAotTests {
 				new String[] { "graceful-shutdown.enabled=TRUE", "graceful-shutdown.kafka.enabled=true" },
 				(aotContext) -> assertThat(aotContext.containsBean("gracefulShutdownKafkaParticipant")).isTrue()));
 		assertThat(output).doesNotContain("has no effect");
+	}
+
+	@Test
+	@CompileWithForkedClassLoader
+	void switchedOffAtBuildTimeIsReportedWhenTheRunTimeDoesNotSwitchItOff(CapturedOutput output) {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(GracefulShutdownAutoConfiguration.class,
+					ShutdownSignalFallbackAutoConfiguration.class, LifecycleAutoConfiguration.class))
+			.withPropertyValues("graceful-shutdown.enabled=false")
+			.prepare((context) -> runAheadOfTime(context, new GenericApplicationContext(),
+					new String[] { "graceful-shutdown.enabled=true" }, (aotContext) -> {
+						assertThat(aotContext.getBeanNamesForType(ShutdownCoordinator.class)).isEmpty();
+						assertThat(aotContext.getBeanNamesForType(ShutdownSignal.class)).hasSize(1);
+					}));
+		assertThat(output).contains("The graceful shutdown is off: the application was processed ahead of time")
+			.contains("so graceful-shutdown.enabled=true has no effect");
 	}
 
 	private void runAheadOfTime(ApplicationContextAssertProvider<?> prepared, GenericApplicationContext aotContext,

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
+import io.github.gracefulshutdown.ShutdownSignal;
 import io.github.gracefulshutdown.SignalForceExit;
 import io.github.gracefulshutdown.readiness.PropagationDelayListener;
 import io.github.gracefulshutdown.readiness.ReadinessGuard;
@@ -67,6 +68,30 @@ class GracefulShutdownAutoConfigurationTests {
 	}
 
 	@Test
+	void whenDisabledTheShutdownSignalIsStillThereAndFiresWhenTheContextCloses() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(ShutdownSignalFallbackAutoConfiguration.class))
+			.withBean(SignalUser.class)
+			.withPropertyValues("graceful-shutdown.enabled=false", "spring.lifecycle.timeout-per-shutdown-phase=20s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed()
+					.hasSingleBean(ShutdownSignal.class)
+					.doesNotHaveBean(ShutdownCoordinator.class);
+				ShutdownSignal signal = context.getBean(SignalUser.class).signal;
+				assertThat(signal.isShutdownRequested()).isFalse();
+				context.close();
+				assertThat(signal.isShutdownRequested()).isTrue();
+				assertThat(signal.remaining()).isBetween(Duration.ofSeconds(10), Duration.ofSeconds(20));
+			});
+	}
+
+	@Test
+	void whenEnabledTheFallbackAddsNothing() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(ShutdownSignalFallbackAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasSingleBean(ShutdownSignal.class)
+				.doesNotHaveBean("gracefulShutdownSignalOnClose"));
+	}
+
+	@Test
 	void nothingIsAddedWhenDisabled() {
 		this.webContextRunner.withPropertyValues("graceful-shutdown.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(ShutdownCoordinator.class)
@@ -83,10 +108,11 @@ class GracefulShutdownAutoConfigurationTests {
 
 	// The parts (web, Kafka, scheduling, metrics, endpoint) are imported by it
 	@Test
-	void theStarterRegistersOneAutoConfiguration() {
+	void theStarterRegistersOneAutoConfigurationAndTheSignalsFallback() {
 		assertThat(ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()))
 			.filteredOn((name) -> name.startsWith("io.github.gracefulshutdown."))
-			.containsExactly(GracefulShutdownAutoConfiguration.class.getName());
+			.containsExactly(GracefulShutdownAutoConfiguration.class.getName(),
+					ShutdownSignalFallbackAutoConfiguration.class.getName());
 	}
 
 	@Test
@@ -199,6 +225,16 @@ class GracefulShutdownAutoConfigurationTests {
 		@Bean
 		String gracefulShutdownRequestFilter() {
 			return "user";
+		}
+
+	}
+
+	static class SignalUser {
+
+		final ShutdownSignal signal;
+
+		SignalUser(ShutdownSignal signal) {
+			this.signal = signal;
 		}
 
 	}

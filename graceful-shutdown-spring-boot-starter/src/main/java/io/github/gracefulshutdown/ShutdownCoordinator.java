@@ -350,7 +350,7 @@ public final class ShutdownCoordinator {
 		try {
 			callback.run();
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
 			logger.warn("Shutdown phase listener " + listener.getClass().getName() + " failed", ex);
 		}
 	}

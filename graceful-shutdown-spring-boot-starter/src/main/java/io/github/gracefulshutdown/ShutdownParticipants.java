@@ -133,7 +133,7 @@ public final class ShutdownParticipants {
 			name = participant.getPhase();
 			deadline = deadline(participant.getTimeout(), now, hardDeadline);
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
 			// Without a phase to report it in, the participant is left out; the others
 			// still stop
 			logger.warn("Shutdown participant " + participant.getClass().getName() + " could not be stopped", ex);
@@ -144,7 +144,9 @@ public final class ShutdownParticipants {
 		try {
 			participant.stop(request);
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
+			// An Error too: thrown on, it would end the chain of groups and no later
+			// participant would be told to stop
 			logger.warn("Shutdown participant for phase '" + name + "' failed to stop", ex);
 			request.failed();
 		}

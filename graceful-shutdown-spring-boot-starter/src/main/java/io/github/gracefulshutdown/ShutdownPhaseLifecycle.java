@@ -14,8 +14,8 @@ import org.springframework.context.SmartLifecycle;
  * the context is stopped to be started again, or for a CRaC checkpoint) does nothing, so
  * the application works as before once it restarts. Subclasses implement
  * {@link #stopPhase()} for a short synchronous step or {@link #stopPhase(Runnable)} for
- * one that ends later; a {@link RuntimeException} either throws is logged and ends the
- * phase, so that a failing step does not hold the shutdown until the phase timeout.
+ * one that ends later; what either throws, an {@link Error} included, is logged and ends
+ * the phase, so that a failing step does not hold the shutdown until the phase timeout.
  *
  * @since 0.1.0
  * @see GracefulShutdownPhases
@@ -87,7 +87,7 @@ public abstract class ShutdownPhaseLifecycle implements SmartLifecycle {
 		try {
 			stopPhase(once);
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
 			logger.warn("Graceful shutdown step in lifecycle phase " + this.phase + " failed", ex);
 			once.run();
 		}

@@ -3,8 +3,9 @@ package io.github.gracefulshutdown;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -47,7 +48,7 @@ public final class ShutdownSignal {
 
 	private final CountDownLatch requested = new CountDownLatch(1);
 
-	private final List<Runnable> callbacks = new ArrayList<>();
+	private final Set<Callback> callbacks = new LinkedHashSet<>();
 
 	private volatile @Nullable Instant deadline;
 
@@ -86,17 +87,29 @@ public final class ShutdownSignal {
 	/**
 	 * Register a callback to run when the shutdown is requested; it runs at once, on the
 	 * calling thread, if the shutdown has already been requested. Callbacks must return
-	 * quickly; exceptions are logged.
+	 * quickly; what they throw is logged. A callback tied to a unit of work that may end
+	 * before the shutdown (a call to cancel, a connection to close) is removed by closing
+	 * its registration, so that callbacks do not pile up while the application runs:
+	 *
+	 * <pre class="code">
+	 * try (ShutdownSignal.Registration registration = this.shutdownSignal.onShutdown(call::cancel)) {
+	 *     call.execute();
+	 * }
+	 * </pre>
 	 * @param callback the callback
+	 * @return the registration, which removes the callback when closed (closing it after
+	 * the callback has run does nothing)
 	 */
-	public void onShutdown(Runnable callback) {
+	public Registration onShutdown(Runnable callback) {
+		Callback registered = new Callback(callback);
 		synchronized (this.callbacks) {
 			if (!isShutdownRequested()) {
-				this.callbacks.add(callback);
-				return;
+				this.callbacks.add(registered);
+				return registered;
 			}
 		}
-		run(callback);
+		registered.run();
+		return registered;
 	}
 
 	/**
@@ -142,7 +155,7 @@ public final class ShutdownSignal {
 	}
 
 	private void fire(Instant deadline) {
-		List<Runnable> callbacks;
+		List<Callback> callbacks;
 		synchronized (this.callbacks) {
 			if (isShutdownRequested()) {
 				return;
@@ -152,16 +165,52 @@ public final class ShutdownSignal {
 			callbacks = List.copyOf(this.callbacks);
 			this.callbacks.clear();
 		}
-		callbacks.forEach(this::run);
+		callbacks.forEach(Callback::run);
 	}
 
-	private void run(Runnable callback) {
-		try {
-			callback.run();
+	/**
+	 * The registration of a {@link #onShutdown(Runnable) callback}.
+	 */
+	@FunctionalInterface
+	public interface Registration extends AutoCloseable {
+
+		/**
+		 * Remove the callback, unless it has already run.
+		 */
+		@Override
+		void close();
+
+	}
+
+	/**
+	 * A registered callback. What it throws, an {@link Error} included, is logged rather
+	 * than passed on to the phase of the shutdown that fired the signal, and the other
+	 * callbacks still run.
+	 */
+	private final class Callback implements Registration {
+
+		private final Runnable callback;
+
+		Callback(Runnable callback) {
+			this.callback = callback;
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Shutdown signal callback failed", ex);
+
+		void run() {
+			try {
+				this.callback.run();
+			}
+			catch (Throwable ex) {
+				logger.warn("Shutdown signal callback failed", ex);
+			}
 		}
+
+		@Override
+		public void close() {
+			synchronized (ShutdownSignal.this.callbacks) {
+				ShutdownSignal.this.callbacks.remove(this);
+			}
+		}
+
 	}
 
 	/**

@@ -165,6 +165,20 @@ class ShutdownCoordinatorTests {
 	}
 
 	@Test
+	void listenerThatThrowsAnErrorDoesNotStopTheShutdown(CapturedOutput output) {
+		ShutdownPhaseListener failing = (phase, duration, outcome) -> {
+			throw new NoClassDefFoundError("com/example/Gone");
+		};
+		ShutdownCoordinator coordinator = new ShutdownCoordinator(Duration.ofSeconds(25), true,
+				List.of(failing, this.listener), this.clock, this.haltCode::set);
+		coordinator.begin(() -> true);
+		coordinator.startPhase(ShutdownPhaseNames.HTTP).end(ShutdownOutcome.COMPLETED);
+		assertThat(coordinator.complete().phases()).hasSize(2);
+		assertThat(this.listener.ended).containsExactly("http=0ms completed", "total=0ms completed");
+		assertThat(output).contains("Shutdown phase listener").contains("com/example/Gone");
+	}
+
+	@Test
 	void watchdogHaltsWhenTheBudgetIsExceeded(CapturedOutput output) throws InterruptedException {
 		ShutdownCoordinator coordinator = coordinator(Duration.ofSeconds(3), true);
 		CountDownLatch stuck = new CountDownLatch(1);

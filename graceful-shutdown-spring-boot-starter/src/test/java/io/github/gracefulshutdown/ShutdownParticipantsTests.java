@@ -99,6 +99,35 @@ class ShutdownParticipantsTests {
 	}
 
 	@Test
+	void participantThatThrowsAnErrorIsFailedAndTheLaterGroupsStillStop(CapturedOutput output)
+			throws InterruptedException {
+		ShutdownParticipant failing = new OrderedParticipant("failing", 1) {
+
+			@Override
+			public void stop(ShutdownRequest request) {
+				throw new NoClassDefFoundError("com/example/Gone");
+			}
+
+		};
+		OrderedParticipant later = new OrderedParticipant("later", 2);
+		ShutdownParticipants participants = new ShutdownParticipants(this.coordinator, List.of(failing, later),
+				Duration.ofSeconds(1));
+		this.coordinator.begin(() -> true);
+		participants.stopAll();
+		assertThat(later.request).isNotNull();
+		later.request.completed();
+		CountDownLatch awaited = new CountDownLatch(1);
+		participants.awaitAll(awaited::countDown);
+		assertThat(awaited.await(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.listener.started).containsExactly("failing", "later");
+		assertThat(this.listener.ended).hasSize(2)
+			.satisfiesExactly((ended) -> assertThat(ended).startsWith("failing=").endsWith("failed"),
+					(ended) -> assertThat(ended).startsWith("later=").endsWith("completed"));
+		assertThat(output).contains("Shutdown participant for phase 'failing' failed to stop")
+			.contains("com/example/Gone");
+	}
+
+	@Test
 	void orderedParticipantsStopInGroupsLowestOrderFirst() throws InterruptedException {
 		OrderedParticipant consumer = new OrderedParticipant("consumer", 1);
 		OrderedParticipant otherConsumer = new OrderedParticipant("other-consumer", 1);
@@ -214,7 +243,7 @@ class ShutdownParticipantsTests {
 		List.of(forever, unbounded).forEach((participant) -> participant.request.completed());
 	}
 
-	static final class OrderedParticipant implements ShutdownParticipant, Ordered {
+	static class OrderedParticipant implements ShutdownParticipant, Ordered {
 
 		private final String phase;
 

@@ -70,6 +70,16 @@ class ShutdownPhaseLifecycleTests {
 	}
 
 	@Test
+	void stepThatThrowsAnErrorIsLoggedAndEndsThePhase(CapturedOutput output) {
+		SyncStep lifecycle = new SyncStep(new NoClassDefFoundError("com/example/Gone"), this.coordinator);
+		lifecycle.start();
+		lifecycle.stop(this.callbacks::incrementAndGet);
+		assertThat(this.callbacks).hasValue(1);
+		assertThat(output).contains("Graceful shutdown step in lifecycle phase 42 failed")
+			.contains("NoClassDefFoundError: com/example/Gone");
+	}
+
+	@Test
 	void asynchronousStepEndsThePhaseWhenItCallsBackAndOnlyOnce() {
 		AtomicReference<Runnable> pending = new AtomicReference<>();
 		ShutdownPhaseLifecycle lifecycle = new ShutdownPhaseLifecycle(42, this.coordinator) {
@@ -117,9 +127,9 @@ class ShutdownPhaseLifecycleTests {
 
 		private final AtomicInteger steps = new AtomicInteger();
 
-		private final RuntimeException failure;
+		private final Throwable failure;
 
-		SyncStep(RuntimeException failure, ShutdownCoordinator coordinator) {
+		SyncStep(Throwable failure, ShutdownCoordinator coordinator) {
 			super(42, coordinator);
 			this.failure = failure;
 		}
@@ -127,8 +137,11 @@ class ShutdownPhaseLifecycleTests {
 		@Override
 		protected void stopPhase() {
 			this.steps.incrementAndGet();
-			if (this.failure != null) {
-				throw this.failure;
+			if (this.failure instanceof RuntimeException ex) {
+				throw ex;
+			}
+			if (this.failure instanceof Error error) {
+				throw error;
 			}
 		}
 

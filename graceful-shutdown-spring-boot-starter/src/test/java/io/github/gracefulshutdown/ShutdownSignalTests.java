@@ -10,12 +10,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link ShutdownSignal}.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ShutdownSignalTests {
 
 	private final TestClock clock = new TestClock();
@@ -68,6 +73,54 @@ class ShutdownSignalTests {
 		this.signal.onShutdown(calls::incrementAndGet);
 		this.signal.drainStarted(this.clock.instant());
 		assertThat(calls).hasValue(1);
+	}
+
+	@Test
+	void callbackThatThrowsAnErrorDoesNotStopTheOthersNorTheCaller(CapturedOutput output) {
+		AtomicInteger calls = new AtomicInteger();
+		this.signal.onShutdown(() -> {
+			throw new NoClassDefFoundError("com/example/Gone");
+		});
+		this.signal.onShutdown(calls::incrementAndGet);
+		this.signal.drainStarted(this.clock.instant());
+		assertThat(calls).hasValue(1);
+		assertThat(output).contains("Shutdown signal callback failed").contains("com/example/Gone");
+	}
+
+	@Test
+	void closedRegistrationIsNotCalled() {
+		List<String> calls = new CopyOnWriteArrayList<>();
+		ShutdownSignal.Registration removed = this.signal.onShutdown(() -> calls.add("removed"));
+		this.signal.onShutdown(() -> calls.add("kept"));
+		try (ShutdownSignal.Registration scoped = this.signal.onShutdown(() -> calls.add("scoped"))) {
+			assertThat(calls).isEmpty();
+		}
+		removed.close();
+		removed.close();
+		this.signal.drainStarted(this.clock.instant());
+		assertThat(calls).containsExactly("kept");
+	}
+
+	@Test
+	void sameCallbackRegisteredTwiceRunsTwiceUnlessOneRegistrationIsClosed() {
+		AtomicInteger calls = new AtomicInteger();
+		Runnable callback = calls::incrementAndGet;
+		this.signal.onShutdown(callback);
+		this.signal.onShutdown(callback).close();
+		this.signal.onShutdown(callback);
+		this.signal.drainStarted(this.clock.instant());
+		assertThat(calls).hasValue(2);
+	}
+
+	@Test
+	void closingARegistrationAfterTheCallbackRanDoesNothing() {
+		AtomicInteger calls = new AtomicInteger();
+		ShutdownSignal.Registration before = this.signal.onShutdown(calls::incrementAndGet);
+		this.signal.drainStarted(this.clock.instant());
+		before.close();
+		ShutdownSignal.Registration after = this.signal.onShutdown(calls::incrementAndGet);
+		after.close();
+		assertThat(calls).hasValue(2);
 	}
 
 	@Test

@@ -62,7 +62,8 @@ public final class ShutdownCoordinator {
 	 * @param timeout the total budget of the shutdown
 	 * @param haltOnTimeout whether the watchdog halts the JVM when the budget is exceeded
 	 * @param listeners the listeners to notify
-	 * @param clock the clock to measure phases with
+	 * @param clock the clock to measure the budget and the phases with,
+	 * {@link MonotonicClock#system()} in an application
 	 */
 	public ShutdownCoordinator(Duration timeout, boolean haltOnTimeout, List<ShutdownPhaseListener> listeners,
 			Clock clock) {

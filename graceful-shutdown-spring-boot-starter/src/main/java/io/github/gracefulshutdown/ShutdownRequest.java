@@ -25,7 +25,9 @@ public final class ShutdownRequest {
 	}
 
 	/**
-	 * Return when the participant must have stopped.
+	 * Return when the participant must have stopped. An instant of the shutdown's
+	 * {@link MonotonicClock}, which differs from the wall clock by any step that clock
+	 * has taken since startup: to tell the time left, use {@link #remaining()}.
 	 * @return the deadline
 	 */
 	public Instant getDeadline() {

@@ -115,7 +115,9 @@ public final class ShutdownSignal {
 	/**
 	 * Return when the work started on the signal must be done: the end of the shutdown
 	 * budget less the part kept back for closing the application, or {@code null} before
-	 * the shutdown has been requested.
+	 * the shutdown has been requested. An instant of the shutdown's
+	 * {@link MonotonicClock}, which differs from the wall clock by any step that clock
+	 * has taken since startup: to tell the time left, use {@link #remaining()}.
 	 * @return the deadline or {@code null}
 	 */
 	public @Nullable Instant getDeadline() {

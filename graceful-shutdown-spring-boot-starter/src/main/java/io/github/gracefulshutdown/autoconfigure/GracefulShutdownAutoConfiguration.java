@@ -1,9 +1,8 @@
 package io.github.gracefulshutdown.autoconfigure;
 
-import java.time.Clock;
-
 import io.github.gracefulshutdown.GracefulShutdownPhases;
 import io.github.gracefulshutdown.InFlightRequests;
+import io.github.gracefulshutdown.MonotonicClock;
 import io.github.gracefulshutdown.RequestArrivals;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
@@ -80,7 +79,7 @@ public final class GracefulShutdownAutoConfiguration {
 	ShutdownCoordinator gracefulShutdownCoordinator(ShutdownBudget budget, GracefulShutdownProperties properties,
 			ObjectProvider<ShutdownPhaseListener> listeners) {
 		return new ShutdownCoordinator(budget.timeout(), properties.getForceExit().isOnTimeout(),
-				listeners.orderedStream().toList(), Clock.systemUTC());
+				listeners.orderedStream().toList(), MonotonicClock.system());
 	}
 
 	// Registered after the ApplicationAvailability bean, so that for an ACCEPTING_TRAFFIC
@@ -104,7 +103,8 @@ public final class GracefulShutdownAutoConfiguration {
 
 	@Bean
 	ShutdownSignal gracefulShutdownSignal(ShutdownBudget budget, GracefulShutdownProperties properties) {
-		return new ShutdownSignal(properties.getShutdownSignal().getFires(), budget.closeReserve(), Clock.systemUTC());
+		return new ShutdownSignal(properties.getShutdownSignal().getFires(), budget.closeReserve(),
+				MonotonicClock.system());
 	}
 
 	@Bean

@@ -1,8 +1,8 @@
 package io.github.gracefulshutdown.autoconfigure;
 
-import java.time.Clock;
 import java.time.Duration;
 
+import io.github.gracefulshutdown.MonotonicClock;
 import io.github.gracefulshutdown.ShutdownSignal;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,7 +33,7 @@ public final class ShutdownSignalFallbackAutoConfiguration {
 	@Bean
 	ShutdownSignal gracefulShutdownSignal(Environment environment) {
 		BuildTimeSwitches.warnIfSwitchedOffAtBuildTime(environment);
-		return new ShutdownSignal(ShutdownSignal.Moment.AT_SHUTDOWN_START, Duration.ZERO, Clock.systemUTC());
+		return new ShutdownSignal(ShutdownSignal.Moment.AT_SHUTDOWN_START, Duration.ZERO, MonotonicClock.system());
 	}
 
 	@Bean
@@ -42,7 +42,7 @@ public final class ShutdownSignalFallbackAutoConfiguration {
 		Duration timeout = lifecycleProperties.getIfAvailable(LifecycleProperties::new).getTimeoutPerShutdownPhase();
 		return (event) -> {
 			if (event.getApplicationContext() == context) {
-				gracefulShutdownSignal.shutdownStarted(Clock.systemUTC().instant().plus(timeout));
+				gracefulShutdownSignal.shutdownStarted(MonotonicClock.system().instant().plus(timeout));
 			}
 		};
 	}

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.gracefulshutdown.MonotonicClock;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
 import io.github.gracefulshutdown.ShutdownSignal;
@@ -57,6 +58,19 @@ class GracefulShutdownAutoConfigurationTests {
 			.hasBean("gracefulShutdownComplete")
 			.hasBean("gracefulShutdownPhaseTimeoutsPostProcessor")
 			.doesNotHaveBean("gracefulShutdownRequestFilter"));
+	}
+
+	@Test
+	void shutdownIsTimedWithTheMonotonicClock() {
+		this.contextRunner.run((context) -> {
+			assertThat(context.getBean(ShutdownCoordinator.class)).extracting("clock")
+				.isSameAs(MonotonicClock.system());
+			assertThat(context.getBean(ShutdownSignal.class)).extracting("clock").isSameAs(MonotonicClock.system());
+		});
+		this.contextRunner.withConfiguration(AutoConfigurations.of(ShutdownSignalFallbackAutoConfiguration.class))
+			.withPropertyValues("graceful-shutdown.enabled=false")
+			.run((context) -> assertThat(context.getBean(ShutdownSignal.class)).extracting("clock")
+				.isSameAs(MonotonicClock.system()));
 	}
 
 	@Test

@@ -71,6 +71,7 @@ public final class GracefulShutdownAutoConfiguration {
 	@Bean
 	ShutdownBudget gracefulShutdownBudget(GracefulShutdownProperties properties, Environment environment) {
 		BuildTimeSwitches.warnIfSwitchedOff(environment, "graceful-shutdown.enabled", "true", "the graceful shutdown");
+		ConflictingShutdownHooks.warnIfAny(environment);
 		return ShutdownBudget.of(properties, environment);
 	}
 

@@ -14,6 +14,7 @@ import io.github.gracefulshutdown.readiness.ReadinessGuard;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -26,6 +27,8 @@ import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.support.DefaultLifecycleProcessor;
@@ -36,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link GracefulShutdownAutoConfiguration}.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class GracefulShutdownAutoConfigurationTests {
 
 	private static final AutoConfigurations AUTO_CONFIGURATIONS = AutoConfigurations.of(
@@ -71,6 +75,13 @@ class GracefulShutdownAutoConfigurationTests {
 			.withPropertyValues("graceful-shutdown.enabled=false")
 			.run((context) -> assertThat(context.getBean(ShutdownSignal.class)).extracting("clock")
 				.isSameAs(MonotonicClock.system()));
+	}
+
+	@Test
+	void warnsAtStartupAboutAnH2DatabaseThatClosesItselfAtSigterm(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("spring.datasource.url=jdbc:h2:file:./target/orders")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).contains("spring.datasource.url=jdbc:h2:file:./target/orders lets H2 close the database");
 	}
 
 	@Test

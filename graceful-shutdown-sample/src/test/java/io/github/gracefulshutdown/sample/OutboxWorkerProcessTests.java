@@ -42,6 +42,10 @@ class OutboxWorkerProcessTests {
 
 	private static final Pattern DONE = Pattern.compile("\"done\":(\\d+)");
 
+	private static final String H2_WARNING = "lets H2 close the database in its own JVM shutdown hook";
+
+	private static final String H2_CLOSED = "Database is already closed";
+
 	private final HttpClient httpClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
 	private SampleApplicationProcess application;
@@ -82,13 +86,35 @@ class OutboxWorkerProcessTests {
 				.isEqualTo(128 + 15);
 			String log = this.application.log();
 			assertThat(log).containsPattern("Graceful shutdown phase 'outbox' completed in \\d+ ms")
-				.contains("Outbox worker stopped after delivering");
+				.contains("Outbox worker stopped after delivering")
+				.doesNotContain(H2_WARNING)
+				.doesNotContain(H2_CLOSED);
 			delivered = deliveries(dataDir).values().stream().mapToLong(Integer::longValue).sum();
 		}
 		Map<Long, Integer> deliveries = deliveries(dataDir);
 		assertThat(deliveries).as("items delivered (seed %d)", seed).hasSize(ITEMS);
 		assertThat(deliveries.values()).as("deliveries per item (seed %d)", seed).containsOnly(1);
 		assertThat(pendingItems(dataDir)).isZero();
+	}
+
+	// The opposite case: the sample's URL without ;DB_CLOSE_ON_EXIT=FALSE
+	@Test
+	void h2ThatClosesTheDatabaseItselfAtSigtermIsWarnedAboutAndFailsTheWorkDuringTheDelay() throws Exception {
+		Path logs = Path.of("target", "process-tests");
+		Path dataDir = Files.createTempDirectory(Files.createDirectories(logs), "outbox-h2-hook-");
+		this.application = SampleApplicationProcess.start(logs.resolve("outbox-h2-hook.log"),
+				"--sample.data-dir=" + dataDir.toAbsolutePath(),
+				"--spring.datasource.url=jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("orders"),
+				SampleApplicationShutdownProcessTests.NO_ORDERS, "--graceful-shutdown.propagation-delay=1s",
+				"--sample.outbox.delivery-time=100ms");
+		assertThat(this.application.log()).contains(H2_WARNING);
+		post("/outbox?count=" + ITEMS);
+		await("deliveries >= 2").atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> count(DELIVERIES, get("/outbox/stats")) >= 2);
+		this.application.sigterm();
+		assertThat(this.application.awaitExit(Duration.ofSeconds(60))).isEqualTo(128 + 15);
+		assertThat(this.application.log()).contains(H2_CLOSED);
 	}
 
 	private SampleApplicationProcess start(Path log, Path dataDir) throws IOException {

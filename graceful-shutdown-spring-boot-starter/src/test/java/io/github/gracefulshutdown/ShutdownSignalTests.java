@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -64,27 +66,15 @@ class ShutdownSignalTests {
 		assertThat(calls).containsExactly("before", "after");
 	}
 
-	@Test
-	void failingCallbackDoesNotStopTheOthers() {
+	@ParameterizedTest
+	@MethodSource("io.github.gracefulshutdown.Failures#exceptionAndError")
+	void failingCallbackDoesNotStopTheOthersNorTheCaller(Runnable failure, CapturedOutput output) {
 		AtomicInteger calls = new AtomicInteger();
-		this.signal.onShutdown(() -> {
-			throw new IllegalStateException("boom");
-		});
+		this.signal.onShutdown(failure);
 		this.signal.onShutdown(calls::incrementAndGet);
 		this.signal.drainStarted(this.clock.instant());
 		assertThat(calls).hasValue(1);
-	}
-
-	@Test
-	void callbackThatThrowsAnErrorDoesNotStopTheOthersNorTheCaller(CapturedOutput output) {
-		AtomicInteger calls = new AtomicInteger();
-		this.signal.onShutdown(() -> {
-			throw new NoClassDefFoundError("com/example/Gone");
-		});
-		this.signal.onShutdown(calls::incrementAndGet);
-		this.signal.drainStarted(this.clock.instant());
-		assertThat(calls).hasValue(1);
-		assertThat(output).contains("Shutdown signal callback failed").contains("com/example/Gone");
+		assertThat(output).contains("Shutdown signal callback failed").contains("boom");
 	}
 
 	@Test

@@ -6,6 +6,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.function.LongSupplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * {@link Clock} that advances with {@link System#nanoTime()}, the clock of the
  * {@link ShutdownCoordinator}, the {@link ShutdownSignal} and the deadlines of the
@@ -20,21 +22,22 @@ import java.util.function.LongSupplier;
  */
 public final class MonotonicClock extends Clock {
 
-	private static final MonotonicClock SYSTEM = new MonotonicClock(Instant.now(), System::nanoTime, ZoneOffset.UTC);
+	private static final MonotonicClock SYSTEM = new MonotonicClock(Instant.now(), null, ZoneOffset.UTC);
 
 	private final Instant origin;
 
 	private final long originNanos;
 
-	private final LongSupplier nanoTime;
+	// System.nanoTime() when null: no method reference to link at startup
+	private final @Nullable LongSupplier nanoTime;
 
 	private final ZoneId zone;
 
-	MonotonicClock(Instant origin, LongSupplier nanoTime, ZoneId zone) {
-		this(origin, nanoTime.getAsLong(), nanoTime, zone);
+	MonotonicClock(Instant origin, @Nullable LongSupplier nanoTime, ZoneId zone) {
+		this(origin, nanoTime(nanoTime), nanoTime, zone);
 	}
 
-	private MonotonicClock(Instant origin, long originNanos, LongSupplier nanoTime, ZoneId zone) {
+	private MonotonicClock(Instant origin, long originNanos, @Nullable LongSupplier nanoTime, ZoneId zone) {
 		this.origin = origin;
 		this.originNanos = originNanos;
 		this.nanoTime = nanoTime;
@@ -62,7 +65,11 @@ public final class MonotonicClock extends Clock {
 	@Override
 	public Instant instant() {
 		// The difference, not the values, of nanoTime readings is meaningful
-		return this.origin.plusNanos(this.nanoTime.getAsLong() - this.originNanos);
+		return this.origin.plusNanos(nanoTime(this.nanoTime) - this.originNanos);
+	}
+
+	private static long nanoTime(@Nullable LongSupplier nanoTime) {
+		return (nanoTime != null) ? nanoTime.getAsLong() : System.nanoTime();
 	}
 
 }

@@ -38,8 +38,9 @@ public final class KafkaGracefulShutdownConfiguration {
 	}
 
 	@Bean
-	static KafkaStopImmediatePostProcessor gracefulShutdownKafkaStopImmediatePostProcessor(Environment environment) {
-		return new KafkaStopImmediatePostProcessor(environment);
+	static KafkaContainerPostProcessor gracefulShutdownKafkaContainerPostProcessor(Environment environment,
+			ObjectProvider<KafkaListenerShutdownParticipant> participant) {
+		return new KafkaContainerPostProcessor(environment, participant);
 	}
 
 }

@@ -109,12 +109,29 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 		}
 		else if (event instanceof ConsumerStoppingEvent && this.interrupted.remove(Thread.currentThread())) {
 			// Published on the consumer thread before it commits, leaves its group and
-			// closes: a listener may have left the interrupt set, and the Kafka client
-			// would then fail those steps
+			// closes: a listener that did not fail (or whose container has another record
+			// interceptor than the starter's) may have left the interrupt set, and the
+			// Kafka client would then fail those steps
 			Thread.interrupted();
 		}
 		else if (event instanceof ConsumerStoppedEvent) {
 			this.consumerThreads.remove(event.getSource());
+		}
+	}
+
+	void interrupt(Thread listener) {
+		this.interrupted.add(listener);
+		listener.interrupt();
+	}
+
+	/**
+	 * Called on a consumer thread whose listener has failed: clears the interrupt that
+	 * the timeout caused, if any, before Spring Kafka commits the offsets of the records
+	 * processed before the failed one.
+	 */
+	void listenerFailed() {
+		if (this.interrupted.remove(Thread.currentThread())) {
+			Thread.interrupted();
 		}
 	}
 
@@ -174,8 +191,7 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 					.toList();
 				logger.warn("Kafka listeners still busy after " + millis + " ms, interrupting " + listeners.size()
 						+ " listener thread(s); their records in progress are not committed and will be redelivered");
-				KafkaListenerShutdownParticipant.this.interrupted.addAll(listeners);
-				listeners.forEach(Thread::interrupt);
+				listeners.forEach(KafkaListenerShutdownParticipant.this::interrupt);
 			}
 			else {
 				logger.warn("Kafka listeners still busy after " + millis + " ms, abandoning " + getThreads().size()

@@ -6,6 +6,10 @@ import java.util.Arrays;
 import io.github.gracefulshutdown.ShutdownParticipants;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties.KafkaOnTimeout;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -16,7 +20,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.listener.BatchInterceptor;
+import org.springframework.kafka.listener.CompositeBatchInterceptor;
+import org.springframework.kafka.listener.CompositeRecordInterceptor;
+import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
+import org.springframework.kafka.listener.MessageListener;
+import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.test.util.ReflectionTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +44,7 @@ class KafkaGracefulShutdownConfigurationTests {
 	void kafkaParticipantIsAddedByDefault() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(KafkaListenerShutdownParticipant.class)
-				.hasBean("gracefulShutdownKafkaStopImmediatePostProcessor");
+				.hasBean("gracefulShutdownKafkaContainerPostProcessor");
 			assertThat(context.getBean(KafkaListenerShutdownParticipant.class).getTimeout()).isNull();
 		});
 	}
@@ -43,7 +54,7 @@ class KafkaGracefulShutdownConfigurationTests {
 		this.contextRunner.withPropertyValues("graceful-shutdown.kafka.enabled=false")
 			.run((context) -> assertThat(context).hasSingleBean(ShutdownParticipants.class)
 				.doesNotHaveBean(KafkaListenerShutdownParticipant.class)
-				.doesNotHaveBean("gracefulShutdownKafkaStopImmediatePostProcessor"));
+				.doesNotHaveBean("gracefulShutdownKafkaContainerPostProcessor"));
 	}
 
 	@Test
@@ -82,6 +93,42 @@ class KafkaGracefulShutdownConfigurationTests {
 	}
 
 	@Test
+	void containerFactoryResetsTheInterruptBeforeTheApplicationsInterceptors() {
+		this.contextRunner.withUserConfiguration(UserInterceptorsConfiguration.class).run((context) -> {
+			ConcurrentKafkaListenerContainerFactory<Object, Object> factory = context
+				.getBean(ConcurrentKafkaListenerContainerFactory.class);
+			assertThat(factory.getRecordInterceptor()).isInstanceOf(CompositeRecordInterceptor.class)
+				.extracting("delegates", InstanceOfAssertFactories.COLLECTION)
+				.hasExactlyElementsOfTypes(ListenerInterruptReset.class, UserRecordInterceptor.class);
+			assertThat(factory.getBatchInterceptor()).isInstanceOf(CompositeBatchInterceptor.class)
+				.extracting("delegates", InstanceOfAssertFactories.COLLECTION)
+				.hasExactlyElementsOfTypes(ListenerInterruptReset.class, UserBatchInterceptor.class);
+		});
+	}
+
+	@Test
+	void containerFactoryWithoutInterceptorsGetsTheInterruptReset() {
+		this.contextRunner.run((context) -> {
+			ConcurrentKafkaListenerContainerFactory<Object, Object> factory = context
+				.getBean(ConcurrentKafkaListenerContainerFactory.class);
+			assertThat(factory.getRecordInterceptor()).isInstanceOf(ListenerInterruptReset.class);
+			assertThat(factory.getBatchInterceptor()).isSameAs(factory.getRecordInterceptor());
+		});
+	}
+
+	@Test
+	void containerBeanGetsTheInterruptResetBeforeItsOwnInterceptorAndStopsAfterTheCurrentRecord() {
+		this.contextRunner.withUserConfiguration(ContainerBeanConfiguration.class).run((context) -> {
+			KafkaMessageListenerContainer<?, ?> container = context.getBean(KafkaMessageListenerContainer.class);
+			assertThat(container.getContainerProperties().isStopImmediate()).isTrue();
+			assertThat(container.getRecordInterceptor()).isInstanceOf(CompositeRecordInterceptor.class)
+				.extracting("delegates", InstanceOfAssertFactories.COLLECTION)
+				.hasExactlyElementsOfTypes(ListenerInterruptReset.class, UserRecordInterceptor.class);
+			assertThat(container.getBatchInterceptor()).isInstanceOf(ListenerInterruptReset.class);
+		});
+	}
+
+	@Test
 	void kafkaTimeoutIsBound() {
 		this.contextRunner
 			.withPropertyValues("graceful-shutdown.kafka.timeout=7s", "graceful-shutdown.kafka.on-timeout=abandon")
@@ -98,6 +145,58 @@ class KafkaGracefulShutdownConfigurationTests {
 			.startsWith(KafkaMessageListenerContainer.class.getName() + "$");
 		assertThat(Arrays.stream(KafkaMessageListenerContainer.class.getDeclaredClasses()).map(Class::getName))
 			.contains(KafkaListenerShutdownParticipant.LISTENER_CONSUMER_CLASS);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserInterceptorsConfiguration {
+
+		@Bean
+		UserRecordInterceptor userRecordInterceptor() {
+			return new UserRecordInterceptor();
+		}
+
+		@Bean
+		UserBatchInterceptor userBatchInterceptor() {
+			return new UserBatchInterceptor();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ContainerBeanConfiguration {
+
+		@Bean
+		KafkaMessageListenerContainer<Object, Object> userContainer(ConsumerFactory<Object, Object> consumerFactory) {
+			ContainerProperties properties = new ContainerProperties("orders");
+			properties.setMessageListener((MessageListener<Object, Object>) (record) -> {
+			});
+			KafkaMessageListenerContainer<Object, Object> container = new KafkaMessageListenerContainer<>(
+					consumerFactory, properties);
+			container.setAutoStartup(false);
+			container.setRecordInterceptor(new UserRecordInterceptor());
+			return container;
+		}
+
+	}
+
+	static class UserRecordInterceptor implements RecordInterceptor<Object, Object> {
+
+		@Override
+		public ConsumerRecord<Object, Object> intercept(ConsumerRecord<Object, Object> record,
+				Consumer<Object, Object> consumer) {
+			return record;
+		}
+
+	}
+
+	static class UserBatchInterceptor implements BatchInterceptor<Object, Object> {
+
+		@Override
+		public ConsumerRecords<Object, Object> intercept(ConsumerRecords<Object, Object> records,
+				Consumer<Object, Object> consumer) {
+			return records;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -14,6 +14,7 @@ import io.github.gracefulshutdown.ShutdownOutcome;
 import io.github.gracefulshutdown.ShutdownPhaseNames;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,6 +34,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -41,6 +43,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.event.ConsumerStoppedEvent;
+import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
@@ -127,20 +130,30 @@ class KafkaGracefulShutdownIntegrationTests {
 	}
 
 	@Test
-	void interruptedListenerThatKeepsItsThreadInterruptedStillLetsTheConsumerCommitAndLeave() throws Exception {
+	void interruptedListenerThatKeepsItsThreadInterruptedStillLetsTheConsumerCommitAndLeave(CapturedOutput output)
+			throws Exception {
 		String topic = "orders-reinterrupt";
 		String group = "workers-reinterrupt";
 		produce(topic, 5);
 		this.context = start(topic, group, "--graceful-shutdown.propagation-delay=0s",
 				"--graceful-shutdown.kafka.timeout=2s", "--worker.slow-order=order-2",
-				"--worker.restore-interrupt=true");
+				"--worker.restore-interrupt=true", "--worker.record-interceptor=true");
 		Worker worker = this.context.getBean(Worker.class);
 		RecordingPhaseListener phases = this.context.getBean(RecordingPhaseListener.class);
+		FailureRecordingInterceptor interceptor = this.context.getBean(FailureRecordingInterceptor.class);
 		await().atMost(WAIT).until(() -> worker.started.contains("order-2"));
 		this.context.close();
 		assertThat(worker.processed).containsExactly("order-0", "order-1");
 		assertThat(worker.consumersStopped).hasSize(1);
+		// Spring Kafka commits order-0 and order-1 before it hands the failure to the
+		// error handler, on a thread that is no longer interrupted
+		assertThat(output).contains("Kafka listeners still busy after 2000 ms, interrupting 1 listener thread(s)")
+			.doesNotContain("Failed to commit before handling error");
 		assertThat(committedOffset(group, topic)).isEqualTo(2);
+		// The application's own interceptor still sees the record and its failure, on a
+		// thread that is no longer interrupted
+		assertThat(interceptor.intercepted).containsExactly("order-0", "order-1", "order-2");
+		assertThat(interceptor.failedWhileInterrupted).containsExactly(Map.entry("order-2", false));
 		assertThat(phases.outcomes).containsEntry(ShutdownPhaseNames.KAFKA, ShutdownOutcome.TIMED_OUT);
 		// Left its group: the next consumer gets the partition at once, not after the
 		// session timeout (45 s)
@@ -217,6 +230,34 @@ class KafkaGracefulShutdownIntegrationTests {
 		@Bean
 		RecordingPhaseListener recordingPhaseListener() {
 			return new RecordingPhaseListener();
+		}
+
+		// Spring Boot sets it on the container factory
+		@Bean
+		@ConditionalOnBooleanProperty("worker.record-interceptor")
+		FailureRecordingInterceptor failureRecordingInterceptor() {
+			return new FailureRecordingInterceptor();
+		}
+
+	}
+
+	static class FailureRecordingInterceptor implements RecordInterceptor<Object, Object> {
+
+		final List<Object> intercepted = new CopyOnWriteArrayList<>();
+
+		final List<Map.Entry<Object, Boolean>> failedWhileInterrupted = new CopyOnWriteArrayList<>();
+
+		@Override
+		public ConsumerRecord<Object, Object> intercept(ConsumerRecord<Object, Object> record,
+				Consumer<Object, Object> consumer) {
+			this.intercepted.add(record.value());
+			return record;
+		}
+
+		@Override
+		public void failure(ConsumerRecord<Object, Object> record, Exception exception,
+				Consumer<Object, Object> consumer) {
+			this.failedWhileInterrupted.add(Map.entry(record.value(), Thread.currentThread().isInterrupted()));
 		}
 
 	}

@@ -162,6 +162,70 @@ class KafkaGracefulShutdownIntegrationTests {
 		assertThat(redelivery.first().value()).isEqualTo("order-2");
 	}
 
+	@Test
+	void batchListenerFinishesItsBatchThenStopsAndCommits() throws Exception {
+		String topic = "orders-batch";
+		String group = "workers-batch";
+		produce(topic, 30);
+		this.context = start(topic, group, "--worker.batch=true", "--spring.kafka.consumer.max-poll-records=5",
+				"--graceful-shutdown.propagation-delay=0s");
+		BatchWorker worker = this.context.getBean(BatchWorker.class);
+		RecordingPhaseListener phases = this.context.getBean(RecordingPhaseListener.class);
+		await().atMost(WAIT).until(() -> worker.processed.size() >= 5);
+		this.context.close();
+
+		int processed = worker.processed.size();
+		assertThat(processed).isLessThan(30);
+		// Every batch that started was finished, and nothing else was processed
+		assertThat(worker.processed).containsExactlyElementsOf(worker.started.stream().flatMap(List::stream).toList())
+			.containsExactlyElementsOf(IntStream.range(0, processed).mapToObj((i) -> "order-" + i).toList());
+		assertThat(committedOffset(group, topic)).isEqualTo(processed);
+		assertThat(phases.outcomes).containsEntry(ShutdownPhaseNames.KAFKA, ShutdownOutcome.COMPLETED);
+		assertThat(redeliveryToTheNextOwner(group, topic).first().value()).isEqualTo("order-" + processed);
+	}
+
+	// Not a parameterized test: @EmbeddedKafka's parameter resolver does not find the
+	// broker for its invocations
+	@Test
+	void batchListenerSlowerThanTheKafkaTimeoutIsInterruptedAndItsBatchIsRedelivered() throws Exception {
+		interruptBatchListener(false);
+	}
+
+	@Test
+	void batchListenerThatKeepsItsThreadInterruptedStillLetsTheConsumerCommitAndLeave() throws Exception {
+		interruptBatchListener(true);
+	}
+
+	private void interruptBatchListener(boolean restoreInterrupt) throws Exception {
+		String topic = "orders-batch-slow-" + restoreInterrupt;
+		String group = "workers-batch-slow-" + restoreInterrupt;
+		produce(topic, 15);
+		this.context = start(topic, group, "--worker.batch=true", "--spring.kafka.consumer.max-poll-records=5",
+				"--graceful-shutdown.propagation-delay=0s", "--graceful-shutdown.kafka.timeout=2s",
+				"--worker.slow-order=order-7", "--worker.restore-interrupt=" + restoreInterrupt);
+		BatchWorker worker = this.context.getBean(BatchWorker.class);
+		RecordingPhaseListener phases = this.context.getBean(RecordingPhaseListener.class);
+		await().atMost(WAIT).until(() -> worker.started.stream().anyMatch((batch) -> batch.contains("order-7")));
+		this.context.close();
+
+		List<String> cutBatch = worker.started.get(worker.started.size() - 1);
+		assertThat(cutBatch).contains("order-7");
+		List<String> finished = worker.started.subList(0, worker.started.size() - 1)
+			.stream()
+			.flatMap(List::stream)
+			.toList();
+		assertThat(worker.processed).containsExactlyElementsOf(finished).doesNotContainAnyElementsOf(cutBatch);
+		assertThat(worker.consumersStopped).hasSize(1);
+		assertThat(committedOffset(group, topic)).isEqualTo(finished.size());
+		assertThat(phases.outcomes).containsEntry(ShutdownPhaseNames.KAFKA, ShutdownOutcome.TIMED_OUT);
+		// The whole batch that was cut goes to the next owner, which gets the partition
+		// at
+		// once: the consumer left its group
+		Redelivery redelivery = redeliveryToTheNextOwner(group, topic);
+		assertThat(redelivery.first().value()).isEqualTo(cutBatch.get(0));
+		assertThat(redelivery.after()).isLessThan(Duration.ofSeconds(20));
+	}
+
 	// A new consumer of the group polls until it gets the first record not committed
 	private Redelivery redeliveryToTheNextOwner(String group, String topic) {
 		try (KafkaConsumer<String, String> next = consumer(group)) {
@@ -223,8 +287,15 @@ class KafkaGracefulShutdownIntegrationTests {
 	static class WorkerApplication {
 
 		@Bean
+		@ConditionalOnBooleanProperty(name = "worker.batch", havingValue = false, matchIfMissing = true)
 		Worker worker() {
 			return new Worker();
+		}
+
+		@Bean
+		@ConditionalOnBooleanProperty("worker.batch")
+		BatchWorker batchWorker() {
+			return new BatchWorker();
 		}
 
 		@Bean
@@ -237,6 +308,44 @@ class KafkaGracefulShutdownIntegrationTests {
 		@ConditionalOnBooleanProperty("worker.record-interceptor")
 		FailureRecordingInterceptor failureRecordingInterceptor() {
 			return new FailureRecordingInterceptor();
+		}
+
+	}
+
+	static class BatchWorker {
+
+		final List<List<String>> started = new CopyOnWriteArrayList<>();
+
+		final List<String> processed = new CopyOnWriteArrayList<>();
+
+		final List<ConsumerStoppedEvent> consumersStopped = new CopyOnWriteArrayList<>();
+
+		@Value("${worker.slow-order:none}")
+		private String slowOrder;
+
+		@Value("${worker.restore-interrupt:false}")
+		private boolean restoreInterrupt;
+
+		@KafkaListener(topics = "${worker.topic}", groupId = "${worker.group}", batch = "true")
+		void process(List<ConsumerRecord<String, String>> records) throws InterruptedException {
+			List<String> batch = records.stream().map(ConsumerRecord::value).toList();
+			this.started.add(batch);
+			try {
+				Thread.sleep(batch.contains(this.slowOrder) ? 60_000 : 300);
+			}
+			catch (InterruptedException ex) {
+				if (this.restoreInterrupt) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException("Interrupted", ex);
+				}
+				throw ex;
+			}
+			this.processed.addAll(batch);
+		}
+
+		@EventListener
+		void consumerStopped(ConsumerStoppedEvent event) {
+			this.consumersStopped.add(event);
 		}
 
 	}

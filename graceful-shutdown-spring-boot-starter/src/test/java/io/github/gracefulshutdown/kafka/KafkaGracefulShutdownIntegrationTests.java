@@ -226,6 +226,28 @@ class KafkaGracefulShutdownIntegrationTests {
 		assertThat(redelivery.after()).isLessThan(Duration.ofSeconds(20));
 	}
 
+	@Test
+	void asyncListenerResultStillPendingAtTheStopIsNotCommittedAndIsRedelivered() throws Exception {
+		String topic = "orders-async";
+		String group = "workers-async";
+		produce(topic, 5);
+		this.context = start(topic, group, "--worker.async=true", "--graceful-shutdown.propagation-delay=0s",
+				"--worker.slow-order=order-2");
+		AsyncWorker worker = this.context.getBean(AsyncWorker.class);
+		RecordingPhaseListener phases = this.context.getBean(RecordingPhaseListener.class);
+		await().atMost(WAIT)
+			.until(() -> worker.processed.containsAll(List.of("order-0", "order-1", "order-3", "order-4")));
+		this.context.close();
+		// Spring Kafka 4.1 does not wait for the result: the phase ends once the consumer
+		// has left, with order-2 still in progress
+		assertThat(phases.outcomes).containsEntry(ShutdownPhaseNames.KAFKA, ShutdownOutcome.COMPLETED);
+		assertThat(worker.slow.isDone()).isFalse();
+		worker.slow.complete(null);
+		// Out-of-order commits stop at the pending record, so nothing is lost
+		assertThat(committedOffset(group, topic)).isEqualTo(2);
+		assertThat(redeliveryToTheNextOwner(group, topic).first().value()).isEqualTo("order-2");
+	}
+
 	// A new consumer of the group polls until it gets the first record not committed
 	private Redelivery redeliveryToTheNextOwner(String group, String topic) {
 		try (KafkaConsumer<String, String> next = consumer(group)) {
@@ -288,8 +310,15 @@ class KafkaGracefulShutdownIntegrationTests {
 
 		@Bean
 		@ConditionalOnBooleanProperty(name = "worker.batch", havingValue = false, matchIfMissing = true)
+		@ConditionalOnBooleanProperty(name = "worker.async", havingValue = false, matchIfMissing = true)
 		Worker worker() {
 			return new Worker();
+		}
+
+		@Bean
+		@ConditionalOnBooleanProperty("worker.async")
+		AsyncWorker asyncWorker() {
+			return new AsyncWorker();
 		}
 
 		@Bean
@@ -346,6 +375,27 @@ class KafkaGracefulShutdownIntegrationTests {
 		@EventListener
 		void consumerStopped(ConsumerStoppedEvent event) {
 			this.consumersStopped.add(event);
+		}
+
+	}
+
+	static class AsyncWorker {
+
+		final List<String> processed = new CopyOnWriteArrayList<>();
+
+		final CompletableFuture<Void> slow = new CompletableFuture<>();
+
+		@Value("${worker.slow-order:none}")
+		private String slowOrder;
+
+		// An asynchronous result: Spring Kafka acknowledges the record when it completes
+		@KafkaListener(topics = "${worker.topic}", groupId = "${worker.group}")
+		CompletableFuture<Void> process(ConsumerRecord<String, String> record) {
+			if (record.value().equals(this.slowOrder)) {
+				return this.slow.thenRun(() -> this.processed.add(record.value()));
+			}
+			return CompletableFuture.runAsync(() -> this.processed.add(record.value()),
+					CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
 		}
 
 	}

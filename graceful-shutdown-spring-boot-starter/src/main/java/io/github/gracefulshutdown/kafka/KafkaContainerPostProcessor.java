@@ -62,14 +62,45 @@ class KafkaContainerPostProcessor implements BeanPostProcessor {
 		}
 	}
 
+	// A container bean that a factory created already has the factory's interceptors
 	private RecordInterceptor<Object, Object> withInterruptReset(RecordInterceptor<Object, Object> interceptor) {
-		return (interceptor != null) ? new CompositeRecordInterceptor<>(this.interruptReset, interceptor)
-				: this.interruptReset;
+		if (interceptor == null || interceptor == this.interruptReset) {
+			return this.interruptReset;
+		}
+		return (interceptor instanceof ResetFirstRecordInterceptor) ? interceptor
+				: new ResetFirstRecordInterceptor(this.interruptReset, interceptor);
 	}
 
 	private BatchInterceptor<Object, Object> withInterruptReset(BatchInterceptor<Object, Object> interceptor) {
-		return (interceptor != null) ? new CompositeBatchInterceptor<>(this.interruptReset, interceptor)
-				: this.interruptReset;
+		if (interceptor == null || interceptor == this.interruptReset) {
+			return this.interruptReset;
+		}
+		return (interceptor instanceof ResetFirstBatchInterceptor) ? interceptor
+				: new ResetFirstBatchInterceptor(this.interruptReset, interceptor);
+	}
+
+	/**
+	 * The interrupt reset, then the application's own record interceptor.
+	 */
+	private static final class ResetFirstRecordInterceptor extends CompositeRecordInterceptor<Object, Object> {
+
+		ResetFirstRecordInterceptor(ListenerInterruptReset<Object, Object> reset,
+				RecordInterceptor<Object, Object> interceptor) {
+			super(reset, interceptor);
+		}
+
+	}
+
+	/**
+	 * The interrupt reset, then the application's own batch interceptor.
+	 */
+	private static final class ResetFirstBatchInterceptor extends CompositeBatchInterceptor<Object, Object> {
+
+		ResetFirstBatchInterceptor(ListenerInterruptReset<Object, Object> reset,
+				BatchInterceptor<Object, Object> interceptor) {
+			super(reset, interceptor);
+		}
+
 	}
 
 }

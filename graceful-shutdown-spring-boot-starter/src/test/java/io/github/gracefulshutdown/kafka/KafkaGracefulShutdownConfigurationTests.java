@@ -24,6 +24,7 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.listener.BatchInterceptor;
 import org.springframework.kafka.listener.CompositeBatchInterceptor;
 import org.springframework.kafka.listener.CompositeRecordInterceptor;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListener;
@@ -129,6 +130,20 @@ class KafkaGracefulShutdownConfigurationTests {
 	}
 
 	@Test
+	void containerBeanThatTheFactoryCreatedGetsTheInterruptResetOnce() {
+		this.contextRunner
+			.withUserConfiguration(UserInterceptorsConfiguration.class, FactoryContainerConfiguration.class)
+			.run((context) -> {
+				ConcurrentMessageListenerContainer<?, ?> container = context
+					.getBean(ConcurrentMessageListenerContainer.class);
+				assertThat(container.getRecordInterceptor())
+					.isSameAs(context.getBean(ConcurrentKafkaListenerContainerFactory.class).getRecordInterceptor())
+					.extracting("delegates", InstanceOfAssertFactories.COLLECTION)
+					.hasExactlyElementsOfTypes(ListenerInterruptReset.class, UserRecordInterceptor.class);
+			});
+	}
+
+	@Test
 	void kafkaTimeoutIsBound() {
 		this.contextRunner
 			.withPropertyValues("graceful-shutdown.kafka.timeout=7s", "graceful-shutdown.kafka.on-timeout=abandon")
@@ -174,6 +189,19 @@ class KafkaGracefulShutdownConfigurationTests {
 					consumerFactory, properties);
 			container.setAutoStartup(false);
 			container.setRecordInterceptor(new UserRecordInterceptor());
+			return container;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FactoryContainerConfiguration {
+
+		@Bean
+		ConcurrentMessageListenerContainer<Object, Object> factoryContainer(
+				ConcurrentKafkaListenerContainerFactory<Object, Object> factory) {
+			ConcurrentMessageListenerContainer<Object, Object> container = factory.createContainer("orders");
+			container.setAutoStartup(false);
 			return container;
 		}
 

@@ -17,6 +17,7 @@ import io.github.gracefulshutdown.metrics.GracefulShutdownMetricsConfiguration;
 import io.github.gracefulshutdown.readiness.PropagationDelayListener;
 import io.github.gracefulshutdown.readiness.ReadinessGuard;
 import io.github.gracefulshutdown.scheduling.TaskSchedulingGracefulShutdownConfiguration;
+import io.github.gracefulshutdown.web.ReactiveWebGracefulShutdownConfiguration;
 import io.github.gracefulshutdown.web.WebGracefulShutdownConfiguration;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -58,9 +59,9 @@ import org.springframework.core.env.Environment;
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "graceful-shutdown.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(GracefulShutdownProperties.class)
-@Import({ WebGracefulShutdownConfiguration.class, KafkaGracefulShutdownConfiguration.class,
-		TaskSchedulingGracefulShutdownConfiguration.class, GracefulShutdownMetricsConfiguration.class,
-		GracefulShutdownEndpointConfiguration.class })
+@Import({ WebGracefulShutdownConfiguration.class, ReactiveWebGracefulShutdownConfiguration.class,
+		KafkaGracefulShutdownConfiguration.class, TaskSchedulingGracefulShutdownConfiguration.class,
+		GracefulShutdownMetricsConfiguration.class, GracefulShutdownEndpointConfiguration.class })
 public final class GracefulShutdownAutoConfiguration {
 
 	// The coordinator backs off when the application defines its own. The other beans

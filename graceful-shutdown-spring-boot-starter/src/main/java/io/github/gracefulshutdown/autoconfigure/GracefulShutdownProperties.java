@@ -153,14 +153,15 @@ public class GracefulShutdownProperties {
 		/**
 		 * Whether responses carry "Connection: close" once the shutdown has begun, so
 		 * that keep-alive clients reconnect through the load balancer to another
-		 * instance.
+		 * instance. In Spring WebFlux applications, on Reactor Netty only.
 		 */
 		private boolean connectionClose = true;
 
 		/**
 		 * What happens to long-lived requests when the HTTP drain starts: event streams
 		 * (SSE), WebSocket sessions and asynchronous requests still waiting for their
-		 * result (long polls).
+		 * result (long polls). Servlet web applications only: in Spring WebFlux
+		 * applications the drain waits for them.
 		 */
 		private LongLivedRequests longLivedRequests = LongLivedRequests.COMPLETE;
 

@@ -4,13 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.gracefulshutdown.GracefulShutdownPhases;
-import io.github.gracefulshutdown.InFlightRequests;
 import io.github.gracefulshutdown.ShutdownCoordinator;
-import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
 import io.github.gracefulshutdown.autoconfigure.BuildTimeSwitches;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties;
-import io.github.gracefulshutdown.autoconfigure.ShutdownBudget;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -22,8 +19,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
-import org.springframework.context.support.DefaultLifecycleProcessor;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -41,6 +38,7 @@ import org.springframework.web.socket.WebSocketHandler;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @ConditionalOnClass({ OncePerRequestFilter.class, WebServerApplicationContext.class })
+@Import(HttpDrainConfiguration.class)
 public final class WebGracefulShutdownConfiguration {
 
 	@Bean
@@ -49,22 +47,6 @@ public final class WebGracefulShutdownConfiguration {
 			GracefulShutdownProperties properties, Environment environment) {
 		return new ShutdownRequestFilter(coordinator, properties.getWeb().isConnectionClose(),
 				probeAndScrapePaths(environment));
-	}
-
-	// The drain ends in its own lifecycle phase, HTTP_DRAIN_END
-	@Bean
-	@ConditionalOnMissingBean(name = "gracefulShutdownHttpDrain")
-	HttpDrain gracefulShutdownHttpDrain(ShutdownCoordinator coordinator, ShutdownBudget budget,
-			ObjectProvider<InFlightRequests> inFlightRequests,
-			ObjectProvider<DefaultLifecycleProcessor> lifecycleProcessor, Environment environment) {
-		boolean immediate = "immediate".equalsIgnoreCase(environment.getProperty("server.shutdown", "graceful"));
-		return new HttpDrain(coordinator, inFlightRequests.getIfUnique(), immediate, lifecycleProcessor,
-				budget.closeReserve());
-	}
-
-	@Bean
-	ShutdownMarkerLifecycle gracefulShutdownHttpDrainStart(ShutdownCoordinator coordinator, HttpDrain httpDrain) {
-		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.HTTP_DRAIN_START, coordinator, httpDrain::begin);
 	}
 
 	// Actuator endpoints (on the main port) and Spring Boot's probe paths: probes and

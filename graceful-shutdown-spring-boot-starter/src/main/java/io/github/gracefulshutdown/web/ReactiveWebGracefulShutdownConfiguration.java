@@ -1,0 +1,56 @@
+package io.github.gracefulshutdown.web;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.gracefulshutdown.ShutdownCoordinator;
+import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
+import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+import org.springframework.web.server.WebFilter;
+
+/**
+ * Configuration of the graceful shutdown of reactive web applications (Spring WebFlux),
+ * imported by {@link GracefulShutdownAutoConfiguration}: in-flight request tracking,
+ * {@code Connection: close} during the shutdown on Reactor Netty and the timing of Spring
+ * Boot's web server drain. Long-lived requests are not ended: the drain waits for them as
+ * in plain Spring Boot, within the budget.
+ *
+ * @since 0.1.0
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = Type.REACTIVE)
+@ConditionalOnClass({ WebFilter.class, WebServerApplicationContext.class })
+@Import(HttpDrainConfiguration.class)
+public final class ReactiveWebGracefulShutdownConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "gracefulShutdownWebFilter")
+	ShutdownWebFilter gracefulShutdownWebFilter(ShutdownCoordinator coordinator, GracefulShutdownProperties properties,
+			Environment environment) {
+		return new ShutdownWebFilter(coordinator, properties.getWeb().isConnectionClose(),
+				probeAndScrapePaths(environment));
+	}
+
+	// Actuator endpoints (on the main port) and Spring Boot's probe paths, within the
+	// application (spring.webflux.base-path is not part of the path the filter sees)
+	private static List<String> probeAndScrapePaths(Environment environment) {
+		List<String> paths = new ArrayList<>(List.of("/livez", "/readyz"));
+		String basePath = environment.getProperty("management.endpoints.web.base-path", "/actuator");
+		if (StringUtils.hasText(basePath) && !"/".equals(basePath)) {
+			paths.add(basePath);
+		}
+		return paths;
+	}
+
+}

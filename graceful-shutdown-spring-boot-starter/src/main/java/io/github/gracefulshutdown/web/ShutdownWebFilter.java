@@ -1,0 +1,144 @@
+package io.github.gracefulshutdown.web;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.gracefulshutdown.InFlightRequests;
+import io.github.gracefulshutdown.RequestArrivals;
+import io.github.gracefulshutdown.ShutdownCoordinator;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+/**
+ * Web filter of reactive web applications that counts in-flight requests and, once the
+ * shutdown has begun, adds {@code Connection: close} to every HTTP/1.x response served by
+ * Reactor Netty, which then closes the connection. A keep-alive client pinned to this
+ * instance then opens its next connection through the load balancer. It also records when
+ * the last request arrived during the shutdown, leaving out requests to the ignored paths
+ * (probes and scrapes, which do not come through a load balancer).
+ * <p>
+ * A request counts from the subscription to the filter chain to its completion, error or
+ * cancellation (the client went away). Requests run on event loop threads, not on a
+ * thread of their own, so {@link #threads()} is always empty.
+ */
+final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArrivals, Ordered {
+
+	private static final boolean REACTOR_NETTY_PRESENT = ClassUtils
+		.isPresent("reactor.netty.http.server.HttpServerRequest", ShutdownWebFilter.class.getClassLoader());
+
+	private final ShutdownCoordinator coordinator;
+
+	private final boolean connectionClose;
+
+	private final List<String> ignoredPaths;
+
+	private final AtomicInteger count = new AtomicInteger();
+
+	private volatile boolean arrivedDuringShutdown;
+
+	private volatile long lastArrival;
+
+	/**
+	 * Create a new filter.
+	 * @param coordinator the shutdown coordinator
+	 * @param connectionClose whether to add {@code Connection: close} during the shutdown
+	 * @param ignoredPaths prefixes of the paths, within the application, whose requests
+	 * are not counted as arrivals
+	 */
+	ShutdownWebFilter(ShutdownCoordinator coordinator, boolean connectionClose, List<String> ignoredPaths) {
+		this.coordinator = coordinator;
+		this.connectionClose = connectionClose;
+		this.ignoredPaths = List.copyOf(ignoredPaths);
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		if (this.coordinator.isShuttingDown()) {
+			if (this.connectionClose && canCloseConnection(exchange.getRequest())) {
+				exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+			}
+			recordArrival(exchange.getRequest());
+		}
+		return Mono.defer(() -> {
+			this.count.incrementAndGet();
+			return chain.filter(exchange);
+		}).doFinally((signal) -> this.count.decrementAndGet());
+	}
+
+	/**
+	 * Return whether a response to the request may carry {@code Connection: close}: on
+	 * Reactor Netty, and only on HTTP/1.x (HTTP/2 forbids connection-specific header
+	 * fields, RFC 9113, section 8.2.2). Other servers do not tell the protocol through
+	 * the reactive request, so their responses get no such header.
+	 * @param request the request
+	 * @return whether the response may ask the client to close the connection
+	 */
+	static boolean canCloseConnection(ServerHttpRequest request) {
+		return REACTOR_NETTY_PRESENT && ReactorNetty.isHttp1(request);
+	}
+
+	private void recordArrival(ServerHttpRequest request) {
+		if (!this.ignoredPaths.isEmpty()) {
+			String path = request.getPath().pathWithinApplication().value();
+			for (String ignoredPath : this.ignoredPaths) {
+				if (path.startsWith(ignoredPath)) {
+					return;
+				}
+			}
+		}
+		this.lastArrival = System.nanoTime();
+		if (!this.arrivedDuringShutdown) {
+			this.arrivedDuringShutdown = true;
+		}
+	}
+
+	@Override
+	public int count() {
+		return this.count.get();
+	}
+
+	@Override
+	public Collection<Thread> threads() {
+		return List.of();
+	}
+
+	@Override
+	public OptionalLong lastArrivalNanos() {
+		return this.arrivedDuringShutdown ? OptionalLong.of(this.lastArrival) : OptionalLong.empty();
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+	/**
+	 * Keeps the Reactor Netty types out of the filter, for other reactive servers.
+	 */
+	private static final class ReactorNetty {
+
+		static boolean isHttp1(ServerHttpRequest request) {
+			try {
+				return ServerHttpRequestDecorator.getNativeRequest(request) instanceof HttpServerRequest nettyRequest
+						&& nettyRequest.version().majorVersion() == 1;
+			}
+			catch (IllegalStateException ex) {
+				// A request with no server behind it, such as a mock
+				return false;
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,124 @@
+package io.github.gracefulshutdown.web;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.gracefulshutdown.GracefulShutdownPhases;
+import io.github.gracefulshutdown.InFlightRequests;
+import io.github.gracefulshutdown.RequestArrivals;
+import io.github.gracefulshutdown.ShutdownCoordinator;
+import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.web.server.WebFilterChain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Tests for {@link ReactiveWebGracefulShutdownConfiguration} and
+ * {@link ShutdownWebFilter}.
+ */
+class ReactiveWebGracefulShutdownConfigurationTests {
+
+	private final ReactiveWebApplicationContextRunner contextRunner = new ReactiveWebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(GracefulShutdownAutoConfiguration.class));
+
+	@Test
+	void webFilterCountsRequestsAndTheDrainIsTimed() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(ShutdownWebFilter.class)
+				.doesNotHaveBean(ShutdownRequestFilter.class)
+				.doesNotHaveBean(LongLivedConnections.class);
+			assertThat(context.getBean(InFlightRequests.class)).isSameAs(context.getBean(ShutdownWebFilter.class));
+			assertThat(context.getBean(RequestArrivals.class)).isSameAs(context.getBean(ShutdownWebFilter.class));
+			assertThat(context.getBean("gracefulShutdownHttpDrainStart", SmartLifecycle.class).getPhase())
+				.isEqualTo(GracefulShutdownPhases.HTTP_DRAIN_START);
+			assertThat(context.getBean(HttpDrain.class).getPhase()).isEqualTo(GracefulShutdownPhases.HTTP_DRAIN_END);
+		});
+	}
+
+	@Test
+	void servletApplicationHasNoWebFilter() {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(GracefulShutdownAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasSingleBean(ShutdownRequestFilter.class)
+				.hasSingleBean(HttpDrain.class)
+				.doesNotHaveBean(ShutdownWebFilter.class));
+	}
+
+	@Test
+	void whenUserDefinesWebFilterThenAutoConfigurationBacksOff() {
+		this.contextRunner.withUserConfiguration(UserWebFilterConfiguration.class)
+			.run((context) -> assertThat(context.getBean("gracefulShutdownWebFilter")).isEqualTo("user"));
+	}
+
+	@Test
+	void requestIsInFlightUntilItsResponseCompletes() {
+		ShutdownWebFilter filter = new ShutdownWebFilter(mock(ShutdownCoordinator.class), true, List.of());
+		AtomicInteger countInChain = new AtomicInteger(-1);
+		WebFilterChain chain = (exchange) -> Mono.fromRunnable(() -> countInChain.set(filter.count()));
+		Mono<Void> filtered = filter.filter(MockServerWebExchange.from(MockServerHttpRequest.get("/orders")), chain);
+		assertThat(filter.count()).isZero();
+		filtered.block();
+		assertThat(countInChain).hasValue(1);
+		assertThat(filter.count()).isZero();
+		assertThat(filter.threads()).isEmpty();
+	}
+
+	@Test
+	void failedRequestIsNoLongerInFlight() {
+		ShutdownWebFilter filter = new ShutdownWebFilter(mock(ShutdownCoordinator.class), true, List.of());
+		WebFilterChain chain = (exchange) -> Mono.error(new IllegalStateException("failed"));
+		Mono<Void> filtered = filter.filter(MockServerWebExchange.from(MockServerHttpRequest.get("/orders")), chain);
+		filtered.onErrorComplete().block();
+		assertThat(filter.count()).isZero();
+	}
+
+	@Test
+	void arrivalsDuringTheShutdownAreRecordedExceptProbesAndScrapes() {
+		ShutdownCoordinator coordinator = mock(ShutdownCoordinator.class);
+		given(coordinator.isShuttingDown()).willReturn(true);
+		ShutdownWebFilter filter = new ShutdownWebFilter(coordinator, true, List.of("/actuator", "/livez"));
+		WebFilterChain chain = (exchange) -> Mono.empty();
+		filter.filter(MockServerWebExchange.from(MockServerHttpRequest.get("/actuator/health/readiness")), chain)
+			.block();
+		filter.filter(MockServerWebExchange.from(MockServerHttpRequest.get("/livez")), chain).block();
+		assertThat(filter.lastArrivalNanos()).isEmpty();
+		long before = System.nanoTime();
+		filter.filter(MockServerWebExchange.from(MockServerHttpRequest.get("/orders")), chain).block();
+		assertThat(filter.lastArrivalNanos()).isPresent();
+		assertThat(filter.lastArrivalNanos().getAsLong()).isGreaterThanOrEqualTo(before);
+	}
+
+	@Test
+	void responseToARequestThatReactorNettyDidNotReceiveGetsNoConnectionHeader() {
+		ShutdownCoordinator coordinator = mock(ShutdownCoordinator.class);
+		given(coordinator.isShuttingDown()).willReturn(true);
+		ShutdownWebFilter filter = new ShutdownWebFilter(coordinator, true, List.of());
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/orders"));
+		filter.filter(exchange, (ignored) -> Mono.empty()).block();
+		assertThat(exchange.getResponse().getHeaders().getFirst("Connection")).isNull();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserWebFilterConfiguration {
+
+		@Bean
+		String gracefulShutdownWebFilter() {
+			return "user";
+		}
+
+	}
+
+}

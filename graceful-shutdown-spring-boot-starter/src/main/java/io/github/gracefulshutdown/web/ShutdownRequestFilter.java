@@ -45,17 +45,13 @@ final class ShutdownRequestFilter extends OncePerRequestFilter implements InFlig
 
 	private final boolean connectionClose;
 
-	private final List<String> ignoredPaths;
-
 	private final AtomicInteger count = new AtomicInteger();
 
 	private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
 	private final Set<AsyncContext> asyncRequests = ConcurrentHashMap.newKeySet();
 
-	private volatile boolean arrivedDuringShutdown;
-
-	private volatile long lastArrival;
+	private final RequestArrivalRecorder arrivals;
 
 	ShutdownRequestFilter(ShutdownCoordinator coordinator, boolean connectionClose) {
 		this(coordinator, connectionClose, List.of());
@@ -71,7 +67,7 @@ final class ShutdownRequestFilter extends OncePerRequestFilter implements InFlig
 	ShutdownRequestFilter(ShutdownCoordinator coordinator, boolean connectionClose, List<String> ignoredPaths) {
 		this.coordinator = coordinator;
 		this.connectionClose = connectionClose;
-		this.ignoredPaths = List.copyOf(ignoredPaths);
+		this.arrivals = new RequestArrivalRecorder(ignoredPaths);
 	}
 
 	@Override
@@ -81,7 +77,7 @@ final class ShutdownRequestFilter extends OncePerRequestFilter implements InFlig
 			if (this.connectionClose && canCloseConnection(request)) {
 				response.setHeader(HttpHeaders.CONNECTION, "close");
 			}
-			recordArrival(request);
+			this.arrivals.arrived(request.getRequestURI().substring(request.getContextPath().length()));
 		}
 		Thread thread = Thread.currentThread();
 		this.count.incrementAndGet();
@@ -116,21 +112,6 @@ final class ShutdownRequestFilter extends OncePerRequestFilter implements InFlig
 		return request.getProtocol().startsWith("HTTP/1.");
 	}
 
-	private void recordArrival(HttpServletRequest request) {
-		if (!this.ignoredPaths.isEmpty()) {
-			String path = request.getRequestURI().substring(request.getContextPath().length());
-			for (String ignoredPath : this.ignoredPaths) {
-				if (path.startsWith(ignoredPath)) {
-					return;
-				}
-			}
-		}
-		this.lastArrival = System.nanoTime();
-		if (!this.arrivedDuringShutdown) {
-			this.arrivedDuringShutdown = true;
-		}
-	}
-
 	@Override
 	public int count() {
 		return this.count.get();
@@ -143,7 +124,7 @@ final class ShutdownRequestFilter extends OncePerRequestFilter implements InFlig
 
 	@Override
 	public OptionalLong lastArrivalNanos() {
-		return this.arrivedDuringShutdown ? OptionalLong.of(this.lastArrival) : OptionalLong.empty();
+		return this.arrivals.lastArrivalNanos();
 	}
 
 	/**

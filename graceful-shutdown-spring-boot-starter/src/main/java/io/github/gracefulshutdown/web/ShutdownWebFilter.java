@@ -41,13 +41,9 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 
 	private final boolean connectionClose;
 
-	private final List<String> ignoredPaths;
-
 	private final AtomicInteger count = new AtomicInteger();
 
-	private volatile boolean arrivedDuringShutdown;
-
-	private volatile long lastArrival;
+	private final RequestArrivalRecorder arrivals;
 
 	/**
 	 * Create a new filter.
@@ -59,7 +55,7 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 	ShutdownWebFilter(ShutdownCoordinator coordinator, boolean connectionClose, List<String> ignoredPaths) {
 		this.coordinator = coordinator;
 		this.connectionClose = connectionClose;
-		this.ignoredPaths = List.copyOf(ignoredPaths);
+		this.arrivals = new RequestArrivalRecorder(ignoredPaths);
 	}
 
 	@Override
@@ -68,7 +64,7 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 			if (this.connectionClose && canCloseConnection(exchange.getRequest())) {
 				exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
 			}
-			recordArrival(exchange.getRequest());
+			this.arrivals.arrived(exchange.getRequest().getPath().pathWithinApplication().value());
 		}
 		return Mono.defer(() -> {
 			this.count.incrementAndGet();
@@ -88,21 +84,6 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 		return REACTOR_NETTY_PRESENT && ReactorNetty.isHttp1(request);
 	}
 
-	private void recordArrival(ServerHttpRequest request) {
-		if (!this.ignoredPaths.isEmpty()) {
-			String path = request.getPath().pathWithinApplication().value();
-			for (String ignoredPath : this.ignoredPaths) {
-				if (path.startsWith(ignoredPath)) {
-					return;
-				}
-			}
-		}
-		this.lastArrival = System.nanoTime();
-		if (!this.arrivedDuringShutdown) {
-			this.arrivedDuringShutdown = true;
-		}
-	}
-
 	@Override
 	public int count() {
 		return this.count.get();
@@ -115,7 +96,7 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 
 	@Override
 	public OptionalLong lastArrivalNanos() {
-		return this.arrivedDuringShutdown ? OptionalLong.of(this.lastArrival) : OptionalLong.empty();
+		return this.arrivals.lastArrivalNanos();
 	}
 
 	@Override

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.github.gracefulshutdown.InFlightRequests;
+import io.github.gracefulshutdown.PhaseTimers;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -220,7 +221,7 @@ class LongLivedRequestsIntegrationTests {
 	}
 
 	private Timer timer(String phase, String outcome) {
-		return this.registry.get("shutdown.phase.duration").tags("phase", phase, "outcome", outcome).timer();
+		return PhaseTimers.timer(this.registry, phase, outcome);
 	}
 
 	private static HttpRequest request(int port, String path) {

@@ -1,6 +1,9 @@
 package io.github.gracefulshutdown.web;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -78,6 +81,24 @@ public class SlowWebApplication {
 
 		public CompletableFuture<HttpResponse<String>> sendAsync(int port, String path) {
 			return this.client.sendAsync(request(port, path), BodyHandlers.ofString());
+		}
+
+		/**
+		 * Return whether a connection to the port is refused: nothing listens there.
+		 * @param port the port
+		 * @return whether the connection was refused
+		 */
+		public boolean isRefused(int port) {
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+				return false;
+			}
+			catch (ConnectException ex) {
+				return true;
+			}
+			catch (IOException ex) {
+				return false;
+			}
 		}
 
 		private static HttpRequest request(int port, String path) {

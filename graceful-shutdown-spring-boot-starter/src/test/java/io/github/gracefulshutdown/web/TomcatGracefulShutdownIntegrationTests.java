@@ -1,20 +1,12 @@
 package io.github.gracefulshutdown.web;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.github.gracefulshutdown.InFlightRequests;
+import io.github.gracefulshutdown.PhaseTimers;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownOutcome;
 import io.github.gracefulshutdown.ShutdownPhaseListener;
@@ -23,14 +15,10 @@ import io.github.gracefulshutdown.ShutdownSignal;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -43,71 +31,11 @@ import static org.awaitility.Awaitility.await;
  * Integration tests of the graceful shutdown of a Spring MVC application on a real
  * Tomcat, closed as the shutdown hook would close it.
  */
-@ExtendWith(OutputCaptureExtension.class)
-class TomcatGracefulShutdownIntegrationTests {
+class TomcatGracefulShutdownIntegrationTests extends AbstractWebServerGracefulShutdownTests {
 
-	private static final Duration WAIT = Duration.ofSeconds(30);
-
-	private final SlowWebApplication.Client client = new SlowWebApplication.Client();
-
-	private ConfigurableApplicationContext context;
-
-	@AfterEach
-	void closeContext() {
-		if (this.context != null) {
-			this.context.close();
-		}
-	}
-
-	@Test
-	void servesDuringTheDelayThenDrainsAndRefusesNewConnections() throws Exception {
-		int port = start("--graceful-shutdown.propagation-delay=2s");
-		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
-		ShutdownCoordinator coordinator = this.context.getBean(ShutdownCoordinator.class);
-		CompletableFuture<HttpResponse<String>> inFlight = this.client.sendAsync(port, "/slow?ms=6000");
-		awaitInFlight(1);
-		assertThat(registry.find("shutdown.phase.duration").timers()).isEmpty();
-		CompletableFuture<Void> closed = CompletableFuture.runAsync(this.context::close);
-		await().atMost(WAIT).until(coordinator::isShuttingDown);
-
-		HttpResponse<String> duringDelay = this.client.send(port, "/slow?ms=0");
-		assertThat(duringDelay.statusCode()).isEqualTo(200);
-		assertThat(duringDelay.headers().firstValue("connection")).hasValue("close");
-		assertThat(this.client.send(port, "/actuator/health/readiness").statusCode()).isEqualTo(503);
-
-		await().atMost(WAIT).until(() -> isRefused(port));
-		assertThat(inFlight).isNotDone();
-		assertThat(inFlight.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-		closed.get(30, TimeUnit.SECONDS);
-		assertThat(isRefused(port)).isTrue();
-
-		assertThat(timer(registry, "propagation", "completed").count()).isOne();
-		assertThat(timer(registry, "propagation", "completed").totalTime(TimeUnit.MILLISECONDS)).isGreaterThan(1900);
-		assertThat(timer(registry, "http", "completed").count()).isOne();
-		assertThat(timer(registry, "readiness", "completed").count()).isOne();
-		assertThat(timer(registry, "total", "completed").count()).isOne();
-		assertThat(timer(registry, "http", "timed_out").count()).isZero();
-	}
-
-	@Test
-	void http2ResponsesDuringTheDelayCarryNoConnectionHeader() throws Exception {
-		int port = start("--server.http2.enabled=true", "--graceful-shutdown.propagation-delay=2s");
-		HttpClient http2 = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_2)
-			.connectTimeout(Duration.ofSeconds(5))
-			.build();
-		assertThat(http2.send(http2Request(port), BodyHandlers.ofString()).version())
-			.isEqualTo(HttpClient.Version.HTTP_2);
-		ShutdownCoordinator coordinator = this.context.getBean(ShutdownCoordinator.class);
-		CompletableFuture<Void> closed = CompletableFuture.runAsync(this.context::close);
-		await().atMost(WAIT).until(coordinator::isShuttingDown);
-
-		// A connection-specific header field makes an HTTP/2 response malformed
-		HttpResponse<String> duringDelay = http2.send(http2Request(port), BodyHandlers.ofString());
-		assertThat(duringDelay.version()).isEqualTo(HttpClient.Version.HTTP_2);
-		assertThat(duringDelay.statusCode()).isEqualTo(200);
-		assertThat(duringDelay.headers().firstValue("connection")).isEmpty();
-		closed.get(30, TimeUnit.SECONDS);
+	@Override
+	protected ConfigurableApplicationContext run(String... args) {
+		return SlowWebApplication.run(args);
 	}
 
 	@Test
@@ -129,24 +57,9 @@ class TomcatGracefulShutdownIntegrationTests {
 		awaitInFlight(1);
 		this.context.close();
 		assertThat(inFlight.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-		Timer http = timer(registry, "http", "completed");
+		Timer http = PhaseTimers.timer(registry, "http", "completed");
 		assertThat(http.count()).isOne();
 		assertThat(http.totalTime(TimeUnit.MILLISECONDS)).isGreaterThan(1500);
-	}
-
-	@Test
-	void drainThatOverrunsTheBudgetIsTimedOut(CapturedOutput output) throws Exception {
-		int port = start("--graceful-shutdown.timeout=4s", "--graceful-shutdown.force-exit.on-timeout=false");
-		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
-		this.client.sendAsync(port, "/slow?ms=20000");
-		awaitInFlight(1);
-		long start = System.nanoTime();
-		this.context.close();
-		Duration closing = Duration.ofNanos(System.nanoTime() - start);
-		assertThat(closing).isLessThan(Duration.ofSeconds(15));
-		assertThat(timer(registry, "http", "timed_out").count()).isOne();
-		assertThat(timer(registry, "total", "timed_out").count()).isOne();
-		assertThat(output).contains("Graceful shutdown phase 'http' timed out after");
 	}
 
 	@Test
@@ -189,49 +102,9 @@ class TomcatGracefulShutdownIntegrationTests {
 
 		this.context.close();
 		assertThat(signal.isShutdownRequested()).isTrue();
-		assertThat(timer(registry, "propagation", "completed").count()).isOne();
-		assertThat(timer(registry, "http", "completed").count()).isOne();
-		assertThat(timer(registry, "total", "completed").count()).isOne();
-	}
-
-	private int start(String... args) {
-		this.context = SlowWebApplication.run(concat(args, "--management.endpoints.web.exposure.include=health"));
-		return SlowWebApplication.port(this.context);
-	}
-
-	private static HttpRequest http2Request(int port) {
-		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slow?ms=0"))
-			.timeout(Duration.ofSeconds(30))
-			.build();
-	}
-
-	private void awaitInFlight(int count) {
-		InFlightRequests inFlightRequests = this.context.getBean(InFlightRequests.class);
-		await().atMost(WAIT).until(() -> inFlightRequests.count() == count);
-	}
-
-	private static boolean isRefused(int port) {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-			return false;
-		}
-		catch (ConnectException ex) {
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
-	}
-
-	private static Timer timer(MeterRegistry registry, String phase, String outcome) {
-		return registry.get("shutdown.phase.duration").tags("phase", phase, "outcome", outcome).timer();
-	}
-
-	private static String[] concat(String[] first, String... second) {
-		String[] all = new String[first.length + second.length];
-		System.arraycopy(first, 0, all, 0, first.length);
-		System.arraycopy(second, 0, all, first.length, second.length);
-		return all;
+		assertThat(PhaseTimers.timer(registry, "propagation", "completed").count()).isOne();
+		assertThat(PhaseTimers.timer(registry, "http", "completed").count()).isOne();
+		assertThat(PhaseTimers.timer(registry, "total", "completed").count()).isOne();
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -38,8 +38,8 @@ class WorkController {
 				Thread.sleep(Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis()));
 			}
 			catch (InterruptedException ex) {
-				// Deliberately ignored: this handler simulates code that does not honour
-				// interrupts
+				// Deliberately ignored: this handler simulates code that does not
+				// honour interrupts
 			}
 		}
 		return "was stuck for " + ms + " ms\n";

@@ -98,8 +98,8 @@ class GrafanaDashboardTests {
 
 	@SuppressWarnings("unchecked")
 	private static Map<String, Object> load() {
-		// Strict: trailing content or a duplicate key is an error, as it is for Grafana's
-		// import
+		// Strict: trailing content or a duplicate key is an error, as it is for
+		// Grafana's import
 		JsonMapper mapper = JsonMapper.builder()
 			.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
 			.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)

@@ -185,8 +185,8 @@ class KafkaOrdersProcessTests {
 		Duration elapsed = Duration.ofNanos(System.nanoTime() - signalled);
 		assertThat(exitCode).isEqualTo(SIGTERM_EXIT_CODE);
 		assertThat(elapsed).isLessThan(Duration.ofSeconds(15));
-		// The broker still runs while the consumers commit and leave, and it stops
-		// cleanly
+		// The broker still runs while the consumers commit and leave, and it
+		// stops cleanly
 		assertThat(application.log()).containsPattern("Graceful shutdown phase 'kafka' completed in \\d+ ms")
 			.doesNotContainPattern("(?m)^\\S+\\s+ERROR ")
 			.doesNotContain("could not be established");

@@ -216,8 +216,8 @@ final class KubernetesManifestCheck {
 		sources.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
 		sources.remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
 		Map<String, Object> env = new LinkedHashMap<>();
-		// What the kubelet sets in every container: Spring Boot detects Kubernetes from
-		// it
+		// What the kubelet sets in every container: Spring Boot detects Kubernetes
+		// from it
 		env.put("KUBERNETES_SERVICE_HOST", "10.96.0.1");
 		env.put("KUBERNETES_SERVICE_PORT", "443");
 		for (Object variable : list(container, "env")) {

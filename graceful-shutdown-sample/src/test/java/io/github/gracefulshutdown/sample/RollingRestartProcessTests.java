@@ -115,10 +115,9 @@ class RollingRestartProcessTests {
 		// The process tests' debug logging of every request, not written: the load would
 		// fill the log
 		arguments.add("--logging.threshold.console=info");
-		// A plain web application: the sample's Kafka orders flow (an in-process broker
-		// per
-		// instance, which triples the startup time of the three instances) and its outbox
-		// worker play no part here
+		// A plain web application: the sample's Kafka orders flow (an in-process
+		// broker per instance, which triples the startup time of the three
+		// instances) and its outbox worker play no part here
 		arguments.add("--sample.orders.enabled=false");
 		arguments.add("--sample.outbox.enabled=false");
 		return CompletableFuture.supplyAsync(() -> {

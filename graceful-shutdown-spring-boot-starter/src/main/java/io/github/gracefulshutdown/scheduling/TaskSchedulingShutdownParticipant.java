@@ -116,9 +116,9 @@ final class TaskSchedulingShutdownParticipant implements ShutdownParticipant {
 
 		void stopTriggers() {
 			for (ThreadPoolTaskScheduler scheduler : this.schedulers) {
-				// Spring Boot's schedulers are usually shut down already, except those
-				// configured to await termination, which would keep firing until
-				// destruction
+				// Spring Boot's schedulers are usually shut down already, except
+				// those configured to await termination, which would keep firing
+				// until destruction
 				scheduler.getScheduledExecutor().shutdown();
 			}
 			for (SimpleAsyncTaskScheduler scheduler : this.simpleSchedulers) {

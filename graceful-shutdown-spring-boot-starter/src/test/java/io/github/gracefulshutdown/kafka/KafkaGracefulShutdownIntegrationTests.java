@@ -218,9 +218,8 @@ class KafkaGracefulShutdownIntegrationTests {
 		assertThat(worker.consumersStopped).hasSize(1);
 		assertThat(committedOffset(group, topic)).isEqualTo(finished.size());
 		assertThat(phases.outcomes).containsEntry(ShutdownPhaseNames.KAFKA, ShutdownOutcome.TIMED_OUT);
-		// The whole batch that was cut goes to the next owner, which gets the partition
-		// at
-		// once: the consumer left its group
+		// The whole batch that was cut goes to the next owner, which gets the
+		// partition at once: the consumer left its group
 		Redelivery redelivery = redeliveryToTheNextOwner(group, topic);
 		assertThat(redelivery.first().value()).isEqualTo(cutBatch.get(0));
 		assertThat(redelivery.after()).isLessThan(Duration.ofSeconds(20));

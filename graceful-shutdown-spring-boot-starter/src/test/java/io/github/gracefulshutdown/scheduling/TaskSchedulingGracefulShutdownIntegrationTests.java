@@ -98,8 +98,8 @@ class TaskSchedulingGracefulShutdownIntegrationTests {
 				await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> tasks.cronRuns.get() > cronRuns);
 				CompletableFuture<Void> closed = closeAsync(context);
 				listener.started(ShutdownPhaseNames.SCHEDULING).get(30, TimeUnit.SECONDS);
-				// Longer than the cron period: without the stop, both tasks would run
-				// again
+				// Longer than the cron period: without the stop, both tasks would
+				// run again
 				await().during(Duration.ofMillis(2500))
 					.atMost(Duration.ofSeconds(10))
 					.until(() -> tasks.cronRuns.get() == cronRunsAtStop.get()

@@ -271,8 +271,8 @@ class LongLivedRequestsIntegrationTests {
 			registry.addHandler(echoHandler(), "/ws");
 		}
 
-		// What spring-boot-websocket does for Tomcat: install the Jakarta WebSocket
-		// container
+		// What spring-boot-websocket does for Tomcat: install the Jakarta
+		// WebSocket container
 		@Bean
 		WebServerFactoryCustomizer<TomcatServletWebServerFactory> webSocketContainerCustomizer() {
 			return (factory) -> factory

@@ -53,8 +53,8 @@ class ReactorNettyGracefulShutdownIntegrationTests extends AbstractWebServerGrac
 			assertThat(exchange(socket, port)).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("connection:");
 			CompletableFuture<Void> closed = CompletableFuture.runAsync(this.context::close);
 			await().atMost(WAIT).until(coordinator::isShuttingDown);
-			// exchange reads up to the end of the stream: the server closed the
-			// connection
+			// exchange reads up to the end of the stream: the server closed
+			// the connection
 			assertThat(exchange(socket, port)).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close");
 			closed.get(30, TimeUnit.SECONDS);
 		}

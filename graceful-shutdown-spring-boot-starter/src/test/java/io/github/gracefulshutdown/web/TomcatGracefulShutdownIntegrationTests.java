@@ -72,10 +72,9 @@ class TomcatGracefulShutdownIntegrationTests extends AbstractWebServerGracefulSh
 		this.client.sendAsync(port, "/slow?ms=40000");
 		awaitInFlight(1);
 		this.context.close();
-		// The lifecycle took 3 s of the 10 s before the drain started: a drain timeout
-		// fixed
-		// at startup (10 s less the 1 s close reserve) would end it 2 s after the
-		// deadline
+		// The lifecycle took 3 s of the 10 s before the drain started: a drain
+		// timeout fixed at startup (10 s less the 1 s close reserve) would end it
+		// 2 s after the deadline
 		assertThat(httpEnd.outcome).isEqualTo(ShutdownOutcome.TIMED_OUT);
 		assertThat(httpEnd.endedAt).isBefore(coordinator.deadline());
 	}

@@ -69,8 +69,8 @@ class OutboxWorker implements ShutdownParticipant {
 					Optional<OutboxItem> item = this.outbox.nextPending();
 					if (item.isPresent()) {
 						deliver(item.get());
-						// Only after success: a cut before this line delivers the item
-						// again
+						// Only after success: a cut before this line delivers the
+						// item again
 						this.outbox.markDone(item.get());
 						delivered++;
 					}

@@ -3,12 +3,21 @@ package io.github.gracefulshutdown.web;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.gracefulshutdown.GracefulShutdownPhases;
 import io.github.gracefulshutdown.ShutdownCoordinator;
+import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
+import io.github.gracefulshutdown.autoconfigure.BuildTimeSwitches;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties;
+import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties.LongLivedRequests;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -34,12 +43,39 @@ import org.springframework.web.server.WebFilter;
 @Import(HttpDrainConfiguration.class)
 public final class ReactiveWebGracefulShutdownConfiguration {
 
+	private static final Log logger = LogFactory.getLog(ReactiveWebGracefulShutdownConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean(name = "gracefulShutdownWebFilter")
 	ShutdownWebFilter gracefulShutdownWebFilter(ShutdownCoordinator coordinator, GracefulShutdownProperties properties,
 			Environment environment) {
 		return new ShutdownWebFilter(coordinator, properties.getWeb().isConnectionClose(),
-				probeAndScrapePaths(environment));
+				probeAndScrapePaths(environment),
+				properties.getWeb().getLongLivedRequests() == LongLivedRequests.COMPLETE);
+	}
+
+	// Ends event streams when the HTTP drain starts, unless
+	// graceful-shutdown.web.long-lived-requests=wait
+	@Bean
+	@ConditionalOnProperty(name = "graceful-shutdown.web.long-lived-requests", havingValue = "complete",
+			matchIfMissing = true)
+	@ConditionalOnMissingBean(name = "gracefulShutdownLongLivedConnections")
+	ShutdownMarkerLifecycle gracefulShutdownLongLivedConnections(ShutdownCoordinator coordinator,
+			ObjectProvider<ShutdownWebFilter> webFilter, Environment environment) {
+		BuildTimeSwitches.warnIfSwitchedOff(environment, "graceful-shutdown.web.long-lived-requests", "complete",
+				"the end of long-lived requests");
+		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.LONG_LIVED_REQUESTS, coordinator,
+				() -> endEventStreams(webFilter.getIfUnique()));
+	}
+
+	private static void endEventStreams(@Nullable ShutdownWebFilter webFilter) {
+		int streams = (webFilter != null) ? webFilter.endEventStreams() : 0;
+		if (streams > 0) {
+			logger.info("Ended " + streams + " event stream(s) before the HTTP drain");
+		}
+		else {
+			logger.debug("No event stream to end before the HTTP drain");
+		}
 	}
 
 	// Actuator endpoints (on the main port) and Spring Boot's probe paths, within the

@@ -8,13 +8,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.gracefulshutdown.InFlightRequests;
 import io.github.gracefulshutdown.RequestArrivals;
 import io.github.gracefulshutdown.ShutdownCoordinator;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.http.server.HttpServerRequest;
 
 import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -43,6 +50,12 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 
 	private final AtomicInteger count = new AtomicInteger();
 
+	private final boolean endEventStreams;
+
+	private final Sinks.Empty<Void> drainStarted = Sinks.empty();
+
+	private final AtomicInteger eventStreams = new AtomicInteger();
+
 	private final RequestArrivalRecorder arrivals;
 
 	/**
@@ -51,11 +64,15 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 	 * @param connectionClose whether to add {@code Connection: close} during the shutdown
 	 * @param ignoredPaths prefixes of the paths, within the application, whose requests
 	 * are not counted as arrivals
+	 * @param endEventStreams whether event streams can be ended when the HTTP drain
+	 * starts ({@link #endEventStreams()})
 	 */
-	ShutdownWebFilter(ShutdownCoordinator coordinator, boolean connectionClose, List<String> ignoredPaths) {
+	ShutdownWebFilter(ShutdownCoordinator coordinator, boolean connectionClose, List<String> ignoredPaths,
+			boolean endEventStreams) {
 		this.coordinator = coordinator;
 		this.connectionClose = connectionClose;
 		this.arrivals = new RequestArrivalRecorder(ignoredPaths);
+		this.endEventStreams = endEventStreams;
 	}
 
 	@Override
@@ -66,10 +83,24 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 			}
 			this.arrivals.arrived(exchange.getRequest().getPath().pathWithinApplication().value());
 		}
+		ServerWebExchange filtered = this.endEventStreams
+				? exchange.mutate().response(new EventStreamEndingResponse(exchange.getResponse())).build() : exchange;
 		return Mono.defer(() -> {
 			this.count.incrementAndGet();
-			return chain.filter(exchange);
+			return chain.filter(filtered);
 		}).doFinally((signal) -> this.count.decrementAndGet());
+	}
+
+	/**
+	 * Complete every open event stream (a response of type {@code text/event-stream}) and
+	 * those opened from now on: the client reads a proper end of the stream, and an
+	 * {@code EventSource} reconnects through the load balancer to another instance.
+	 * @return the number of event streams that were open
+	 */
+	int endEventStreams() {
+		int open = this.eventStreams.get();
+		this.drainStarted.tryEmitEmpty();
+		return open;
 	}
 
 	/**
@@ -102,6 +133,31 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 	@Override
 	public int getOrder() {
 		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+	/**
+	 * Ends the body of an event stream once the HTTP drain has started.
+	 */
+	private final class EventStreamEndingResponse extends ServerHttpResponseDecorator {
+
+		EventStreamEndingResponse(ServerHttpResponse delegate) {
+			super(delegate);
+		}
+
+		@Override
+		public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
+			MediaType contentType = getHeaders().getContentType();
+			if (contentType == null || !MediaType.TEXT_EVENT_STREAM.isCompatibleWith(contentType)) {
+				return super.writeAndFlushWith(body);
+			}
+			AtomicInteger streams = ShutdownWebFilter.this.eventStreams;
+			Flux<? extends Publisher<? extends DataBuffer>> endingBody = Flux.from(body)
+				.takeUntilOther(ShutdownWebFilter.this.drainStarted.asMono())
+				.doOnSubscribe((subscription) -> streams.incrementAndGet())
+				.doFinally((signal) -> streams.decrementAndGet());
+			return super.writeAndFlushWith(endingBody);
+		}
+
 	}
 
 	/**

@@ -49,6 +49,20 @@ class ReactiveWebGracefulShutdownConfigurationTests {
 	}
 
 	@Test
+	void eventStreamsAreEndedWhenTheDrainStartsByDefault() {
+		this.contextRunner.run((context) -> assertThat(
+				context.getBean("gracefulShutdownLongLivedConnections", SmartLifecycle.class).getPhase())
+			.isEqualTo(GracefulShutdownPhases.LONG_LIVED_REQUESTS));
+	}
+
+	@Test
+	void eventStreamsAreLeftToTheDrainWhenLongLivedRequestsWait() {
+		this.contextRunner.withPropertyValues("graceful-shutdown.web.long-lived-requests=wait")
+			.run((context) -> assertThat(context).hasSingleBean(ShutdownWebFilter.class)
+				.doesNotHaveBean("gracefulShutdownLongLivedConnections"));
+	}
+
+	@Test
 	void servletApplicationHasNoWebFilter() {
 		new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(GracefulShutdownAutoConfiguration.class))
@@ -65,7 +79,7 @@ class ReactiveWebGracefulShutdownConfigurationTests {
 
 	@Test
 	void requestIsInFlightUntilItsResponseCompletes() {
-		ShutdownWebFilter filter = new ShutdownWebFilter(mock(ShutdownCoordinator.class), true, List.of());
+		ShutdownWebFilter filter = new ShutdownWebFilter(mock(ShutdownCoordinator.class), true, List.of(), true);
 		AtomicInteger countInChain = new AtomicInteger(-1);
 		WebFilterChain chain = (exchange) -> Mono.fromRunnable(() -> countInChain.set(filter.count()));
 		Mono<Void> filtered = filter.filter(MockServerWebExchange.from(MockServerHttpRequest.get("/orders")), chain);
@@ -78,7 +92,7 @@ class ReactiveWebGracefulShutdownConfigurationTests {
 
 	@Test
 	void failedRequestIsNoLongerInFlight() {
-		ShutdownWebFilter filter = new ShutdownWebFilter(mock(ShutdownCoordinator.class), true, List.of());
+		ShutdownWebFilter filter = new ShutdownWebFilter(mock(ShutdownCoordinator.class), true, List.of(), true);
 		WebFilterChain chain = (exchange) -> Mono.error(new IllegalStateException("failed"));
 		Mono<Void> filtered = filter.filter(MockServerWebExchange.from(MockServerHttpRequest.get("/orders")), chain);
 		filtered.onErrorComplete().block();
@@ -89,7 +103,7 @@ class ReactiveWebGracefulShutdownConfigurationTests {
 	void arrivalsDuringTheShutdownAreRecordedExceptProbesAndScrapes() {
 		ShutdownCoordinator coordinator = mock(ShutdownCoordinator.class);
 		given(coordinator.isShuttingDown()).willReturn(true);
-		ShutdownWebFilter filter = new ShutdownWebFilter(coordinator, true, List.of("/actuator", "/livez"));
+		ShutdownWebFilter filter = new ShutdownWebFilter(coordinator, true, List.of("/actuator", "/livez"), true);
 		WebFilterChain chain = (exchange) -> Mono.empty();
 		filter.filter(MockServerWebExchange.from(MockServerHttpRequest.get("/actuator/health/readiness")), chain)
 			.block();
@@ -105,7 +119,7 @@ class ReactiveWebGracefulShutdownConfigurationTests {
 	void responseToARequestThatReactorNettyDidNotReceiveGetsNoConnectionHeader() {
 		ShutdownCoordinator coordinator = mock(ShutdownCoordinator.class);
 		given(coordinator.isShuttingDown()).willReturn(true);
-		ShutdownWebFilter filter = new ShutdownWebFilter(coordinator, true, List.of());
+		ShutdownWebFilter filter = new ShutdownWebFilter(coordinator, true, List.of(), true);
 		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/orders"));
 		filter.filter(exchange, (ignored) -> Mono.empty()).block();
 		assertThat(exchange.getResponse().getHeaders().getFirst("Connection")).isNull();

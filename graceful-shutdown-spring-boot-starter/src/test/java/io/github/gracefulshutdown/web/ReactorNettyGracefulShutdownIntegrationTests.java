@@ -6,20 +6,32 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
+import io.github.gracefulshutdown.PhaseTimers;
 import io.github.gracefulshutdown.ShutdownCoordinator;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -40,6 +52,38 @@ class ReactorNettyGracefulShutdownIntegrationTests extends AbstractWebServerGrac
 		all[args.length] = "--server.port=0";
 		all[args.length + 1] = "--spring.main.banner-mode=off";
 		return new SpringApplicationBuilder(SlowReactiveApplication.class).web(WebApplicationType.REACTIVE).run(all);
+	}
+
+	@Test
+	void eventStreamEndsCleanlyWhenTheDrainStarts(CapturedOutput output) throws Exception {
+		int port = start();
+		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
+		HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+		HttpResponse<Stream<String>> response = client.send(
+				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events")).build(),
+				BodyHandlers.ofLines());
+		assertThat(response.statusCode()).isEqualTo(200);
+		Iterator<String> lines = response.body().iterator();
+		assertThat(lines.next()).isEqualTo("data:event 0");
+		CompletableFuture<Void> closed = CompletableFuture.runAsync(this.context::close);
+		// The body ends normally: the client reads the end of the stream, not a reset
+		CompletableFuture<Void> ended = CompletableFuture.runAsync(() -> lines.forEachRemaining((line) -> {
+		}));
+		ended.get(30, TimeUnit.SECONDS);
+		closed.get(30, TimeUnit.SECONDS);
+		assertThat(PhaseTimers.timer(registry, "http", "completed").count()).isOne();
+		assertThat(output).contains("Ended 1 event stream(s) before the HTTP drain");
+	}
+
+	@Test
+	void whenLongLivedRequestsWaitThenTheDrainWaitsForTheEventStream() throws Exception {
+		int port = start("--graceful-shutdown.web.long-lived-requests=wait", "--graceful-shutdown.timeout=4s",
+				"--graceful-shutdown.force-exit.on-timeout=false");
+		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
+		this.client.sendAsync(port, "/events");
+		awaitInFlight(1);
+		this.context.close();
+		assertThat(PhaseTimers.timer(registry, "http", "timed_out").count()).isOne();
 	}
 
 	@Test
@@ -95,6 +139,12 @@ class ReactorNettyGracefulShutdownIntegrationTests extends AbstractWebServerGrac
 		@GetMapping("/slow")
 		Mono<String> slow(@RequestParam long ms) {
 			return Mono.delay(Duration.ofMillis(ms)).thenReturn("slept " + ms);
+		}
+
+		// An event stream that never ends by itself
+		@GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+		Flux<String> events() {
+			return Flux.interval(Duration.ZERO, Duration.ofMillis(200)).map((i) -> "event " + i);
 		}
 
 	}

@@ -160,8 +160,8 @@ public class GracefulShutdownProperties {
 		/**
 		 * What happens to long-lived requests when the HTTP drain starts: event streams
 		 * (SSE), WebSocket sessions and asynchronous requests still waiting for their
-		 * result (long polls). In Spring WebFlux applications, event streams only: the
-		 * drain waits for the other requests.
+		 * result (long polls). In Spring WebFlux applications, event streams and
+		 * WebSocket sessions: the drain waits for the other requests.
 		 */
 		private LongLivedRequests longLivedRequests = LongLivedRequests.COMPLETE;
 

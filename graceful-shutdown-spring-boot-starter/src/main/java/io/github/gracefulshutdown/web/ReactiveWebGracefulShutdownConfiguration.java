@@ -15,6 +15,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -24,6 +25,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 import org.springframework.web.server.WebFilter;
@@ -48,10 +50,15 @@ public final class ReactiveWebGracefulShutdownConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "gracefulShutdownWebFilter")
 	ShutdownWebFilter gracefulShutdownWebFilter(ShutdownCoordinator coordinator, GracefulShutdownProperties properties,
-			Environment environment) {
+			ObjectProvider<ReactiveWebSocketSessionTracker> webSocketSessions, Environment environment) {
 		return new ShutdownWebFilter(coordinator, properties.getWeb().isConnectionClose(),
 				probeAndScrapePaths(environment),
-				properties.getWeb().getLongLivedRequests() == LongLivedRequests.COMPLETE);
+				properties.getWeb().getLongLivedRequests() == LongLivedRequests.COMPLETE,
+				() -> openSessions(webSocketSessions.getIfAvailable()));
+	}
+
+	private static int openSessions(@Nullable ReactiveWebSocketSessionTracker webSocketSessions) {
+		return (webSocketSessions != null) ? webSocketSessions.count() : 0;
 	}
 
 	// Ends event streams when the HTTP drain starts, unless
@@ -61,20 +68,24 @@ public final class ReactiveWebGracefulShutdownConfiguration {
 			matchIfMissing = true)
 	@ConditionalOnMissingBean(name = "gracefulShutdownLongLivedConnections")
 	ShutdownMarkerLifecycle gracefulShutdownLongLivedConnections(ShutdownCoordinator coordinator,
-			ObjectProvider<ShutdownWebFilter> webFilter, Environment environment) {
+			ObjectProvider<ShutdownWebFilter> webFilter, ObjectProvider<WebSocketSessions> webSocketSessions,
+			Environment environment) {
 		BuildTimeSwitches.warnIfSwitchedOff(environment, "graceful-shutdown.web.long-lived-requests", "complete",
 				"the end of long-lived requests");
 		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.LONG_LIVED_REQUESTS, coordinator,
-				() -> endEventStreams(webFilter.getIfUnique()));
+				() -> endLongLivedRequests(webFilter.getIfUnique(), webSocketSessions.orderedStream().toList()));
 	}
 
-	private static void endEventStreams(@Nullable ShutdownWebFilter webFilter) {
+	private static void endLongLivedRequests(@Nullable ShutdownWebFilter webFilter,
+			List<WebSocketSessions> webSocketSessions) {
 		int streams = (webFilter != null) ? webFilter.endEventStreams() : 0;
-		if (streams > 0) {
-			logger.info("Ended " + streams + " event stream(s) before the HTTP drain");
+		int sessions = webSocketSessions.stream().mapToInt(WebSocketSessions::closeAll).sum();
+		if (streams + sessions > 0) {
+			logger.info("Ended " + streams + " event stream(s) and closed " + sessions
+					+ " WebSocket session(s) before the HTTP drain");
 		}
 		else {
-			logger.debug("No event stream to end before the HTTP drain");
+			logger.debug("No event stream or WebSocket session to end before the HTTP drain");
 		}
 	}
 
@@ -87,6 +98,31 @@ public final class ReactiveWebGracefulShutdownConfiguration {
 			paths.add(basePath);
 		}
 		return paths;
+	}
+
+	/**
+	 * Tracks the sessions of Spring WebFlux WebSocket handler beans: they count as
+	 * in-flight requests, and are closed when long-lived requests are ended.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(org.springframework.web.reactive.socket.WebSocketHandler.class)
+	static class WebSocketSessionsConfiguration {
+
+		@Bean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		static ReactiveWebSocketSessionTracker gracefulShutdownWebSocketSessions() {
+			return new ReactiveWebSocketSessionTracker();
+		}
+
+		@Bean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		static WebSocketHandlerTrackingPostProcessor gracefulShutdownWebSocketHandlerTrackingPostProcessor(
+				ReactiveWebSocketSessionTracker gracefulShutdownWebSocketSessions) {
+			return new WebSocketHandlerTrackingPostProcessor(gracefulShutdownWebSocketSessions,
+					org.springframework.web.reactive.socket.WebSocketHandler.class,
+					ReactiveWebSocketSessionTracker::isSessionCallback);
+		}
+
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 import io.github.gracefulshutdown.InFlightRequests;
 import io.github.gracefulshutdown.RequestArrivals;
@@ -52,6 +53,8 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 
 	private final boolean endEventStreams;
 
+	private final IntSupplier openWebSocketSessions;
+
 	private final Sinks.Empty<Void> drainStarted = Sinks.empty();
 
 	private final AtomicInteger eventStreams = new AtomicInteger();
@@ -66,13 +69,17 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 	 * are not counted as arrivals
 	 * @param endEventStreams whether event streams can be ended when the HTTP drain
 	 * starts ({@link #endEventStreams()})
+	 * @param openWebSocketSessions the number of open WebSocket sessions, which count as
+	 * in-flight requests: the request that opened one has completed, but the server's
+	 * drain waits for the session
 	 */
 	ShutdownWebFilter(ShutdownCoordinator coordinator, boolean connectionClose, List<String> ignoredPaths,
-			boolean endEventStreams) {
+			boolean endEventStreams, IntSupplier openWebSocketSessions) {
 		this.coordinator = coordinator;
 		this.connectionClose = connectionClose;
 		this.arrivals = new RequestArrivalRecorder(ignoredPaths);
 		this.endEventStreams = endEventStreams;
+		this.openWebSocketSessions = openWebSocketSessions;
 	}
 
 	@Override
@@ -117,7 +124,7 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 
 	@Override
 	public int count() {
-		return this.count.get();
+		return this.count.get() + this.openWebSocketSessions.getAsInt();
 	}
 
 	@Override

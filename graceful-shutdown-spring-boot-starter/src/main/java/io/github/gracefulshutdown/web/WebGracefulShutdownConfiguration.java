@@ -97,7 +97,8 @@ public final class WebGracefulShutdownConfiguration {
 		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 		static WebSocketHandlerTrackingPostProcessor gracefulShutdownWebSocketHandlerTrackingPostProcessor(
 				WebSocketSessionTracker gracefulShutdownWebSocketSessions) {
-			return new WebSocketHandlerTrackingPostProcessor(gracefulShutdownWebSocketSessions);
+			return new WebSocketHandlerTrackingPostProcessor(gracefulShutdownWebSocketSessions, WebSocketHandler.class,
+					WebSocketSessionTracker::isSessionCallback);
 		}
 
 	}

@@ -1,6 +1,7 @@
 package io.github.gracefulshutdown.web;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,18 @@ final class WebSocketSessionTracker implements WebSocketSessions, MethodIntercep
 	private static final Log logger = LogFactory.getLog(WebSocketSessionTracker.class);
 
 	private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Return whether a method is {@link WebSocketHandler#afterConnectionEstablished} or
+	 * {@link WebSocketHandler#afterConnectionClosed}.
+	 * @param method a method of a handler
+	 * @return whether the tracker needs to see its calls
+	 */
+	static boolean isSessionCallback(Method method) {
+		String name = method.getName();
+		return ("afterConnectionEstablished".equals(name) && method.getParameterCount() == 1)
+				|| ("afterConnectionClosed".equals(name) && method.getParameterCount() == 2);
+	}
 
 	@Override
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {

@@ -38,6 +38,8 @@ class ReactiveWebGracefulShutdownConfigurationTests {
 	void webFilterCountsRequestsAndTheDrainIsTimed() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(ShutdownWebFilter.class)
+				.hasSingleBean(ReactiveWebSocketSessionTracker.class)
+				.hasSingleBean(WebSocketHandlerTrackingPostProcessor.class)
 				.doesNotHaveBean(ShutdownRequestFilter.class)
 				.doesNotHaveBean(LongLivedConnections.class);
 			assertThat(context.getBean(InFlightRequests.class)).isSameAs(context.getBean(ShutdownWebFilter.class));
@@ -59,7 +61,15 @@ class ReactiveWebGracefulShutdownConfigurationTests {
 	void eventStreamsAreLeftToTheDrainWhenLongLivedRequestsWait() {
 		this.contextRunner.withPropertyValues("graceful-shutdown.web.long-lived-requests=wait")
 			.run((context) -> assertThat(context).hasSingleBean(ShutdownWebFilter.class)
+				.hasSingleBean(ReactiveWebSocketSessionTracker.class)
 				.doesNotHaveBean("gracefulShutdownLongLivedConnections"));
+	}
+
+	@Test
+	void openWebSocketSessionsCountAsInFlightRequests() {
+		ShutdownWebFilter filter = new ShutdownWebFilter(mock(ShutdownCoordinator.class), true, List.of(), true,
+				() -> 2);
+		assertThat(filter.count()).isEqualTo(2);
 	}
 
 	@Test
@@ -79,7 +89,8 @@ class ReactiveWebGracefulShutdownConfigurationTests {
 
 	@Test
 	void requestIsInFlightUntilItsResponseCompletes() {
-		ShutdownWebFilter filter = new ShutdownWebFilter(mock(ShutdownCoordinator.class), true, List.of(), true);
+		ShutdownWebFilter filter = new ShutdownWebFilter(mock(ShutdownCoordinator.class), true, List.of(), true,
+				() -> 0);
 		AtomicInteger countInChain = new AtomicInteger(-1);
 		WebFilterChain chain = (exchange) -> Mono.fromRunnable(() -> countInChain.set(filter.count()));
 		Mono<Void> filtered = filter.filter(MockServerWebExchange.from(MockServerHttpRequest.get("/orders")), chain);
@@ -92,7 +103,8 @@ class ReactiveWebGracefulShutdownConfigurationTests {
 
 	@Test
 	void failedRequestIsNoLongerInFlight() {
-		ShutdownWebFilter filter = new ShutdownWebFilter(mock(ShutdownCoordinator.class), true, List.of(), true);
+		ShutdownWebFilter filter = new ShutdownWebFilter(mock(ShutdownCoordinator.class), true, List.of(), true,
+				() -> 0);
 		WebFilterChain chain = (exchange) -> Mono.error(new IllegalStateException("failed"));
 		Mono<Void> filtered = filter.filter(MockServerWebExchange.from(MockServerHttpRequest.get("/orders")), chain);
 		filtered.onErrorComplete().block();
@@ -103,7 +115,8 @@ class ReactiveWebGracefulShutdownConfigurationTests {
 	void arrivalsDuringTheShutdownAreRecordedExceptProbesAndScrapes() {
 		ShutdownCoordinator coordinator = mock(ShutdownCoordinator.class);
 		given(coordinator.isShuttingDown()).willReturn(true);
-		ShutdownWebFilter filter = new ShutdownWebFilter(coordinator, true, List.of("/actuator", "/livez"), true);
+		ShutdownWebFilter filter = new ShutdownWebFilter(coordinator, true, List.of("/actuator", "/livez"), true,
+				() -> 0);
 		WebFilterChain chain = (exchange) -> Mono.empty();
 		filter.filter(MockServerWebExchange.from(MockServerHttpRequest.get("/actuator/health/readiness")), chain)
 			.block();
@@ -119,7 +132,7 @@ class ReactiveWebGracefulShutdownConfigurationTests {
 	void responseToARequestThatReactorNettyDidNotReceiveGetsNoConnectionHeader() {
 		ShutdownCoordinator coordinator = mock(ShutdownCoordinator.class);
 		given(coordinator.isShuttingDown()).willReturn(true);
-		ShutdownWebFilter filter = new ShutdownWebFilter(coordinator, true, List.of(), true);
+		ShutdownWebFilter filter = new ShutdownWebFilter(coordinator, true, List.of(), true, () -> 0);
 		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/orders"));
 		filter.filter(exchange, (ignored) -> Mono.empty()).block();
 		assertThat(exchange.getResponse().getHeaders().getFirst("Connection")).isNull();

@@ -11,10 +11,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -31,10 +35,15 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -72,7 +81,7 @@ class ReactorNettyGracefulShutdownIntegrationTests extends AbstractWebServerGrac
 		ended.get(30, TimeUnit.SECONDS);
 		closed.get(30, TimeUnit.SECONDS);
 		assertThat(PhaseTimers.timer(registry, "http", "completed").count()).isOne();
-		assertThat(output).contains("Ended 1 event stream(s) before the HTTP drain");
+		assertThat(output).contains("Ended 1 event stream(s) and closed 0 WebSocket session(s) before the HTTP drain");
 	}
 
 	@Test
@@ -84,6 +93,55 @@ class ReactorNettyGracefulShutdownIntegrationTests extends AbstractWebServerGrac
 		awaitInFlight(1);
 		this.context.close();
 		assertThat(PhaseTimers.timer(registry, "http", "timed_out").count()).isOne();
+	}
+
+	@Test
+	void webSocketSessionIsClosedWithGoingAway(CapturedOutput output) throws Exception {
+		int port = start();
+		SlowReactiveApplication application = this.context.getBean(SlowReactiveApplication.class);
+		CompletableFuture<Integer> closeCode = connectWebSocket(port);
+		assertThat(application.webSocketOpened.await(10, TimeUnit.SECONDS)).isTrue();
+		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
+		this.context.close();
+		assertThat(closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1001);
+		assertThat(PhaseTimers.timer(registry, "http", "completed").count()).isOne();
+		assertThat(output).contains("Ended 0 event stream(s) and closed 1 WebSocket session(s) before the HTTP drain");
+	}
+
+	@Test
+	void whenLongLivedRequestsWaitThenWebSocketSessionHoldsTheDrain() throws Exception {
+		// What plain Spring Boot does on Reactor Netty: the drain waits for the session
+		int port = start("--graceful-shutdown.web.long-lived-requests=wait", "--graceful-shutdown.timeout=4s",
+				"--graceful-shutdown.force-exit.on-timeout=false");
+		SlowReactiveApplication application = this.context.getBean(SlowReactiveApplication.class);
+		CompletableFuture<Integer> closeCode = connectWebSocket(port);
+		assertThat(application.webSocketOpened.await(10, TimeUnit.SECONDS)).isTrue();
+		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
+		this.context.close();
+		assertThat(PhaseTimers.timer(registry, "http", "timed_out").count()).isOne();
+		assertThat(closeCode.handle((code, ex) -> code).get(10, TimeUnit.SECONDS)).isNotEqualTo(1001);
+	}
+
+	private CompletableFuture<Integer> connectWebSocket(int port) throws Exception {
+		CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+		HttpClient.newHttpClient()
+			.newWebSocketBuilder()
+			.buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new WebSocket.Listener() {
+
+				@Override
+				public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+					closeCode.complete(statusCode);
+					return null;
+				}
+
+				@Override
+				public void onError(WebSocket webSocket, Throwable error) {
+					closeCode.completeExceptionally(error);
+				}
+
+			})
+			.get(10, TimeUnit.SECONDS);
+		return closeCode;
 	}
 
 	@Test
@@ -141,10 +199,39 @@ class ReactorNettyGracefulShutdownIntegrationTests extends AbstractWebServerGrac
 			return Mono.delay(Duration.ofMillis(ms)).thenReturn("slept " + ms);
 		}
 
+		final CountDownLatch webSocketOpened = new CountDownLatch(1);
+
+		// A WebSocket endpoint whose sessions last until the client closes them
+		@Bean
+		HandlerMapping webSocketMapping() {
+			return new SimpleUrlHandlerMapping(Map.of("/ws", echoHandler()), -1);
+		}
+
+		@Bean
+		EchoHandler echoHandler() {
+			return new EchoHandler(this.webSocketOpened);
+		}
+
 		// An event stream that never ends by itself
 		@GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 		Flux<String> events() {
 			return Flux.interval(Duration.ZERO, Duration.ofMillis(200)).map((i) -> "event " + i);
+		}
+
+	}
+
+	static class EchoHandler implements WebSocketHandler {
+
+		private final CountDownLatch opened;
+
+		EchoHandler(CountDownLatch opened) {
+			this.opened = opened;
+		}
+
+		@Override
+		public Mono<Void> handle(WebSocketSession session) {
+			this.opened.countDown();
+			return session.send(session.receive().map((message) -> session.textMessage(message.getPayloadAsText())));
 		}
 
 	}

@@ -65,8 +65,8 @@ public class ShutdownWebFilterBenchmark {
 		public void setUp() {
 			ShutdownCoordinator coordinator = new ShutdownCoordinator(Duration.ofHours(1), false, List.of(),
 					Clock.systemUTC());
-			this.serving = new ShutdownWebFilter(coordinator, true, List.of("/actuator"), true);
-			this.servingLongLivedWait = new ShutdownWebFilter(coordinator, true, List.of("/actuator"), false);
+			this.serving = new ShutdownWebFilter(coordinator, true, List.of("/actuator"), true, () -> 0);
+			this.servingLongLivedWait = new ShutdownWebFilter(coordinator, true, List.of("/actuator"), false, () -> 0);
 		}
 
 	}

@@ -1,0 +1,80 @@
+package io.github.gracefulshutdown.web;
+
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.log.LogMessage;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketSession;
+
+/**
+ * Keeps the open sessions of the Spring WebFlux {@link WebSocketHandler} beans it advises
+ * (see {@link WebSocketHandlerTrackingPostProcessor}): a session is added when
+ * {@link WebSocketHandler#handle} is called and removed when the {@code Mono} it returned
+ * ends. Reactor Netty's drain waits for open sessions, so they count as in-flight
+ * requests ({@link ShutdownWebFilter#count()}).
+ */
+final class ReactiveWebSocketSessionTracker implements WebSocketSessions, MethodInterceptor {
+
+	private static final Log logger = LogFactory.getLog(ReactiveWebSocketSessionTracker.class);
+
+	private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Return whether a method is {@link WebSocketHandler#handle}.
+	 * @param method a method of a handler
+	 * @return whether the tracker needs to see its calls
+	 */
+	static boolean isSessionCallback(Method method) {
+		return "handle".equals(method.getName()) && method.getParameterCount() == 1;
+	}
+
+	@Override
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+		Object[] arguments = invocation.getArguments();
+		if (arguments.length == 1 && arguments[0] instanceof WebSocketSession session) {
+			this.sessions.add(session);
+			Object result = invocation.proceed();
+			if (result instanceof Mono<?> handling) {
+				return handling.doFinally((signal) -> this.sessions.remove(session));
+			}
+			this.sessions.remove(session);
+			return result;
+		}
+		return invocation.proceed();
+	}
+
+	/**
+	 * Return the number of open sessions.
+	 * @return the open session count
+	 */
+	int count() {
+		return this.sessions.size();
+	}
+
+	@Override
+	public int closeAll() {
+		int closed = 0;
+		for (WebSocketSession session : List.copyOf(this.sessions)) {
+			this.sessions.remove(session);
+			if (session.isOpen()) {
+				session.close(CloseStatus.GOING_AWAY)
+					.subscribe(null, (ex) -> logger
+						.debug(LogMessage.format("Could not close WebSocket session '%s'", session.getId()), ex));
+				closed++;
+			}
+		}
+		return closed;
+	}
+
+}

@@ -33,9 +33,10 @@ import org.springframework.web.server.WebFilter;
 /**
  * Configuration of the graceful shutdown of reactive web applications (Spring WebFlux),
  * imported by {@link GracefulShutdownAutoConfiguration}: in-flight request tracking,
- * {@code Connection: close} during the shutdown on Reactor Netty and the timing of Spring
- * Boot's web server drain. Long-lived requests are not ended: the drain waits for them as
- * in plain Spring Boot, within the budget.
+ * {@code Connection: close} during the shutdown on Reactor Netty, the end of event
+ * streams and WebSocket sessions in {@link GracefulShutdownPhases#LONG_LIVED_REQUESTS}
+ * and the timing of Spring Boot's web server drain. Other long-lived requests (long
+ * polls) are in-flight requests that the drain waits for, within the budget.
  *
  * @since 0.1.0
  */
@@ -61,8 +62,8 @@ public final class ReactiveWebGracefulShutdownConfiguration {
 		return (webSocketSessions != null) ? webSocketSessions.count() : 0;
 	}
 
-	// Ends event streams when the HTTP drain starts, unless
-	// graceful-shutdown.web.long-lived-requests=wait
+	// Ends event streams and closes WebSocket sessions when the HTTP drain starts,
+	// unless graceful-shutdown.web.long-lived-requests=wait
 	@Bean
 	@ConditionalOnProperty(name = "graceful-shutdown.web.long-lived-requests", havingValue = "complete",
 			matchIfMissing = true)

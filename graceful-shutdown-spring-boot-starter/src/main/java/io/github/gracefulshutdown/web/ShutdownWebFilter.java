@@ -37,8 +37,12 @@ import org.springframework.web.server.WebFilterChain;
  * (probes and scrapes, which do not come through a load balancer).
  * <p>
  * A request counts from the subscription to the filter chain to its completion, error or
- * cancellation (the client went away). Requests run on event loop threads, not on a
- * thread of their own, so {@link #threads()} is always empty.
+ * cancellation (the client went away); so does an open WebSocket session, which the
+ * server's drain waits for. Requests run on event loop threads, not on a thread of their
+ * own, so {@link #threads()} is always empty.
+ * <p>
+ * Unless long-lived requests are left to the drain, responses are decorated so that
+ * {@link #endEventStreams()} can complete the body of every event stream.
  */
 final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArrivals, Ordered {
 

@@ -68,12 +68,14 @@ class ReactorNettyGracefulShutdownIntegrationTests extends AbstractWebServerGrac
 		int port = start();
 		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
 		HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-		HttpResponse<Stream<String>> response = client.send(
-				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events")).build(),
-				BodyHandlers.ofLines());
+		HttpResponse<Stream<String>> response = client
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events"))
+				.timeout(Duration.ofSeconds(30))
+				.build(), BodyHandlers.ofLines());
 		assertThat(response.statusCode()).isEqualTo(200);
 		Iterator<String> lines = response.body().iterator();
-		assertThat(lines.next()).isEqualTo("data:event 0");
+		// Reading the body blocks: bounded like every other wait
+		assertThat(CompletableFuture.supplyAsync(lines::next).get(30, TimeUnit.SECONDS)).isEqualTo("data:event 0");
 		CompletableFuture<Void> closed = CompletableFuture.runAsync(this.context::close);
 		// The body ends normally: the client reads the end of the stream, not a reset
 		CompletableFuture<Void> ended = CompletableFuture.runAsync(() -> lines.forEachRemaining((line) -> {

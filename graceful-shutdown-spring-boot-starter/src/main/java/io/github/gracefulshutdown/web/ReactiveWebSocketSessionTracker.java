@@ -21,8 +21,8 @@ import org.springframework.web.reactive.socket.WebSocketSession;
  * Keeps the open sessions of the Spring WebFlux {@link WebSocketHandler} beans it advises
  * (see {@link WebSocketHandlerTrackingPostProcessor}): a session is added when
  * {@link WebSocketHandler#handle} is called and removed when the {@code Mono} it returned
- * ends. Reactor Netty's drain waits for open sessions, so they count as in-flight
- * requests ({@link ShutdownWebFilter#count()}).
+ * ends, before the server sees the end. Reactor Netty's drain waits for open sessions, so
+ * they count as in-flight requests ({@link ShutdownWebFilter#count()}).
  */
 final class ReactiveWebSocketSessionTracker implements WebSocketSessions, MethodInterceptor {
 
@@ -46,7 +46,10 @@ final class ReactiveWebSocketSessionTracker implements WebSocketSessions, Method
 			this.sessions.add(session);
 			Object result = invocation.proceed();
 			if (result instanceof Mono<?> handling) {
-				return handling.doFinally((signal) -> this.sessions.remove(session));
+				// Removed before the server sees the end of the session, which may end
+				// its drain: doFinally would run only after that
+				Runnable remove = () -> this.sessions.remove(session);
+				return handling.doOnTerminate(remove).doOnCancel(remove);
 			}
 			this.sessions.remove(session);
 			return result;

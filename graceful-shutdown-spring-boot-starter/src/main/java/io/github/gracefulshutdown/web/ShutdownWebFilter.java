@@ -3,6 +3,7 @@ package io.github.gracefulshutdown.web;
 import java.util.Collection;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
@@ -37,9 +38,10 @@ import org.springframework.web.server.WebFilterChain;
  * (probes and scrapes, which do not come through a load balancer).
  * <p>
  * A request counts from the subscription to the filter chain to its completion, error or
- * cancellation (the client went away); so does an open WebSocket session, which the
- * server's drain waits for. Requests run on event loop threads, not on a thread of their
- * own, so {@link #threads()} is always empty.
+ * cancellation (the client went away), and stops counting before the server sees that
+ * signal; so does an open WebSocket session, which the server's drain waits for. Requests
+ * run on event loop threads, not on a thread of their own, so {@link #threads()} is
+ * always empty.
  * <p>
  * Unless long-lived requests are left to the drain, responses are decorated so that
  * {@link #endEventStreams()} can complete the body of every event stream.
@@ -98,8 +100,9 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 				? exchange.mutate().response(new EventStreamEndingResponse(exchange.getResponse())).build() : exchange;
 		return Mono.defer(() -> {
 			this.count.incrementAndGet();
-			return chain.filter(filtered);
-		}).doFinally((signal) -> this.count.decrementAndGet());
+			RequestEnd end = new RequestEnd(this.count);
+			return chain.filter(filtered).doOnTerminate(end).doOnCancel(end);
+		});
 	}
 
 	/**
@@ -144,6 +147,31 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 	@Override
 	public int getOrder() {
 		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+	/**
+	 * Takes a request out of the in-flight count once, on its completion, error or
+	 * cancellation, before the signal travels on: the server learns that the response is
+	 * complete from that signal and may end its drain at once, so the count must already
+	 * be down when the drain's end looks at it ({@code doFinally} would run only after
+	 * the server has seen the signal).
+	 */
+	@SuppressWarnings("serial")
+	private static final class RequestEnd extends AtomicBoolean implements Runnable {
+
+		private final AtomicInteger count;
+
+		RequestEnd(AtomicInteger count) {
+			this.count = count;
+		}
+
+		@Override
+		public void run() {
+			if (compareAndSet(false, true)) {
+				this.count.decrementAndGet();
+			}
+		}
+
 	}
 
 	/**

@@ -8,9 +8,14 @@ import io.github.gracefulshutdown.InFlightRequests;
 import io.github.gracefulshutdown.RequestArrivals;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
+import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -19,6 +24,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.server.WebFilterChain;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,8 +33,8 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
 /**
- * Tests for {@link ReactiveWebGracefulShutdownConfiguration} and
- * {@link ShutdownWebFilter}.
+ * Tests for {@link ReactiveWebGracefulShutdownConfiguration}, {@link ShutdownWebFilter}
+ * and {@link ReactiveWebSocketSessionTracker}.
  */
 class ReactiveWebGracefulShutdownConfigurationTests {
 
@@ -102,6 +109,68 @@ class ReactiveWebGracefulShutdownConfigurationTests {
 	}
 
 	@Test
+	void requestIsNoLongerInFlightWhenTheServerSeesItsCompletion() {
+		// Reactor Netty's drain may end as soon as it sees the completion, and the
+		// drain's
+		// end then reads the count
+		ShutdownWebFilter filter = new ShutdownWebFilter(mock(ShutdownCoordinator.class), true, List.of(), true,
+				() -> 0);
+		AtomicInteger countSeenByServer = new AtomicInteger(-1);
+		filter.filter(MockServerWebExchange.from(MockServerHttpRequest.get("/orders")), (exchange) -> Mono.empty())
+			.doOnSuccess((ignored) -> countSeenByServer.set(filter.count()))
+			.block();
+		assertThat(countSeenByServer).hasValue(0);
+	}
+
+	@Test
+	void failedRequestIsNoLongerInFlightWhenTheServerSeesTheError() {
+		ShutdownWebFilter filter = new ShutdownWebFilter(mock(ShutdownCoordinator.class), true, List.of(), true,
+				() -> 0);
+		AtomicInteger countSeenByServer = new AtomicInteger(-1);
+		filter
+			.filter(MockServerWebExchange.from(MockServerHttpRequest.get("/orders")),
+					(exchange) -> Mono.error(new IllegalStateException("failed")))
+			.doOnError((ex) -> countSeenByServer.set(filter.count()))
+			.onErrorComplete()
+			.block();
+		assertThat(countSeenByServer).hasValue(0);
+	}
+
+	@Test
+	void cancelledRequestIsNoLongerInFlight() {
+		ShutdownWebFilter filter = new ShutdownWebFilter(mock(ShutdownCoordinator.class), true, List.of(), true,
+				() -> 0);
+		Disposable request = filter
+			.filter(MockServerWebExchange.from(MockServerHttpRequest.get("/orders")), (exchange) -> Mono.never())
+			.subscribe();
+		assertThat(filter.count()).isOne();
+		request.dispose();
+		assertThat(filter.count()).isZero();
+	}
+
+	@Test
+	void requestCancelledAfterItsCompletionLeavesTheCountOnce() {
+		ShutdownWebFilter filter = new ShutdownWebFilter(mock(ShutdownCoordinator.class), true, List.of(), true,
+				() -> 0);
+		filter.filter(MockServerWebExchange.from(MockServerHttpRequest.get("/orders")), (exchange) -> Mono.empty())
+			.subscribe(new CancelOnCompleteSubscriber());
+		assertThat(filter.count()).isZero();
+	}
+
+	@Test
+	void webSocketSessionIsNoLongerOpenWhenTheServerSeesItsEnd() {
+		ReactiveWebSocketSessionTracker tracker = new ReactiveWebSocketSessionTracker();
+		ProxyFactory proxyFactory = new ProxyFactory((WebSocketHandler) (session) -> Mono.empty());
+		proxyFactory.addAdvice(tracker);
+		WebSocketHandler handler = (WebSocketHandler) proxyFactory.getProxy();
+		AtomicInteger countSeenByServer = new AtomicInteger(-1);
+		handler.handle(mock(WebSocketSession.class))
+			.doOnSuccess((ignored) -> countSeenByServer.set(tracker.count()))
+			.block();
+		assertThat(countSeenByServer).hasValue(0);
+	}
+
+	@Test
 	void failedRequestIsNoLongerInFlight() {
 		ShutdownWebFilter filter = new ShutdownWebFilter(mock(ShutdownCoordinator.class), true, List.of(), true,
 				() -> 0);
@@ -136,6 +205,36 @@ class ReactiveWebGracefulShutdownConfigurationTests {
 		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/orders"));
 		filter.filter(exchange, (ignored) -> Mono.empty()).block();
 		assertThat(exchange.getResponse().getHeaders().getFirst("Connection")).isNull();
+	}
+
+	/**
+	 * Cancels its subscription when the request completes, as some subscribers do.
+	 */
+	static class CancelOnCompleteSubscriber implements CoreSubscriber<Void> {
+
+		private @Nullable Subscription subscription;
+
+		@Override
+		public void onSubscribe(Subscription subscription) {
+			this.subscription = subscription;
+			subscription.request(Long.MAX_VALUE);
+		}
+
+		@Override
+		public void onNext(Void value) {
+		}
+
+		@Override
+		public void onError(Throwable ex) {
+		}
+
+		@Override
+		public void onComplete() {
+			Subscription subscription = this.subscription;
+			assertThat(subscription).isNotNull();
+			subscription.cancel();
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -153,7 +153,7 @@ public class GracefulShutdownProperties {
 		/**
 		 * Whether responses carry "Connection: close" once the shutdown has begun, so
 		 * that keep-alive clients reconnect through the load balancer to another
-		 * instance. In Spring WebFlux applications, on Reactor Netty only.
+		 * instance. In Spring WebFlux applications, on Reactor Netty and Tomcat.
 		 */
 		private boolean connectionClose = true;
 

@@ -33,10 +33,11 @@ import org.springframework.web.server.WebFilter;
 /**
  * Configuration of the graceful shutdown of reactive web applications (Spring WebFlux),
  * imported by {@link GracefulShutdownAutoConfiguration}: in-flight request tracking,
- * {@code Connection: close} during the shutdown on Reactor Netty, the end of event
- * streams and WebSocket sessions in {@link GracefulShutdownPhases#LONG_LIVED_REQUESTS}
- * and the timing of Spring Boot's web server drain. Other long-lived requests (long
- * polls) are in-flight requests that the drain waits for, within the budget.
+ * {@code Connection: close} during the shutdown on Reactor Netty and Tomcat, the end of
+ * event streams and WebSocket sessions in
+ * {@link GracefulShutdownPhases#LONG_LIVED_REQUESTS} and the timing of Spring Boot's web
+ * server drain. Other long-lived requests (long polls) are in-flight requests that the
+ * drain waits for, within the budget.
  *
  * @since 0.1.0
  */

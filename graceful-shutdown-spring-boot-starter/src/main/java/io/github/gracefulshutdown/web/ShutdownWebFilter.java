@@ -10,6 +10,7 @@ import java.util.function.IntSupplier;
 import io.github.gracefulshutdown.InFlightRequests;
 import io.github.gracefulshutdown.RequestArrivals;
 import io.github.gracefulshutdown.ShutdownCoordinator;
+import jakarta.servlet.http.HttpServletRequest;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,10 +33,10 @@ import org.springframework.web.server.WebFilterChain;
 /**
  * Web filter of reactive web applications that counts in-flight requests and, once the
  * shutdown has begun, adds {@code Connection: close} to every HTTP/1.x response served by
- * Reactor Netty, which then closes the connection. A keep-alive client pinned to this
- * instance then opens its next connection through the load balancer. It also records when
- * the last request arrived during the shutdown, leaving out requests to the ignored paths
- * (probes and scrapes, which do not come through a load balancer).
+ * Reactor Netty or Tomcat, which then close the connection. A keep-alive client pinned to
+ * this instance then opens its next connection through the load balancer. It also records
+ * when the last request arrived during the shutdown, leaving out requests to the ignored
+ * paths (probes and scrapes, which do not come through a load balancer).
  * <p>
  * A request counts from the subscription to the filter chain to its completion, error or
  * cancellation (the client went away), and stops counting before the server sees that
@@ -50,6 +51,9 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 
 	private static final boolean REACTOR_NETTY_PRESENT = ClassUtils
 		.isPresent("reactor.netty.http.server.HttpServerRequest", ShutdownWebFilter.class.getClassLoader());
+
+	private static final boolean SERVLET_PRESENT = ClassUtils.isPresent("jakarta.servlet.http.HttpServletRequest",
+			ShutdownWebFilter.class.getClassLoader());
 
 	private final ShutdownCoordinator coordinator;
 
@@ -119,14 +123,24 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 
 	/**
 	 * Return whether a response to the request may carry {@code Connection: close}: on
-	 * Reactor Netty, and only on HTTP/1.x (HTTP/2 forbids connection-specific header
-	 * fields, RFC 9113, section 8.2.2). Other servers do not tell the protocol through
-	 * the reactive request, so their responses get no such header.
+	 * Reactor Netty and on servlet containers such as Tomcat, and only on HTTP/1.x
+	 * (HTTP/2 forbids connection-specific header fields, RFC 9113, section 8.2.2). Other
+	 * servers do not tell the protocol through the reactive request, so their responses
+	 * get no such header.
 	 * @param request the request
 	 * @return whether the response may ask the client to close the connection
 	 */
 	static boolean canCloseConnection(ServerHttpRequest request) {
-		return REACTOR_NETTY_PRESENT && ReactorNetty.isHttp1(request);
+		Object nativeRequest;
+		try {
+			nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+		}
+		catch (IllegalStateException ex) {
+			// A request with no server behind it, such as a mock
+			return false;
+		}
+		return (REACTOR_NETTY_PRESENT && ReactorNetty.isHttp1(nativeRequest))
+				|| (SERVLET_PRESENT && Servlet.isHttp1(nativeRequest));
 	}
 
 	@Override
@@ -204,15 +218,23 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 	 */
 	private static final class ReactorNetty {
 
-		static boolean isHttp1(ServerHttpRequest request) {
-			try {
-				return ServerHttpRequestDecorator.getNativeRequest(request) instanceof HttpServerRequest nettyRequest
-						&& nettyRequest.version().majorVersion() == 1;
-			}
-			catch (IllegalStateException ex) {
-				// A request with no server behind it, such as a mock
-				return false;
-			}
+		static boolean isHttp1(Object nativeRequest) {
+			return nativeRequest instanceof HttpServerRequest nettyRequest
+					&& nettyRequest.version().majorVersion() == 1;
+		}
+
+	}
+
+	/**
+	 * Keeps the Servlet API types out of the filter, for servers that are not servlet
+	 * containers. Tomcat ends the connection after a response that carries
+	 * {@code Connection: close}.
+	 */
+	private static final class Servlet {
+
+		static boolean isHttp1(Object nativeRequest) {
+			return nativeRequest instanceof HttpServletRequest servletRequest
+					&& servletRequest.getProtocol().startsWith("HTTP/1.");
 		}
 
 	}

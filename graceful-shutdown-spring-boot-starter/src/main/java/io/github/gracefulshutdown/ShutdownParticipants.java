@@ -150,7 +150,9 @@ public final class ShutdownParticipants {
 			logger.warn("Shutdown participant for phase '" + name + "' failed to stop", ex);
 			request.failed();
 		}
-		long millis = Math.max(0, Duration.between(now, deadline).toMillis());
+		// From now, not from before stop(): time that stop() blocked is part of the
+		// participant's time, not added to it
+		long millis = Math.max(0, Duration.between(this.coordinator.clock().instant(), deadline).toMillis());
 		return request.outcome()
 			.completeOnTimeout(ShutdownOutcome.TIMED_OUT, millis, TimeUnit.MILLISECONDS)
 			.whenComplete((outcome, ex) -> phase.end(outcome));

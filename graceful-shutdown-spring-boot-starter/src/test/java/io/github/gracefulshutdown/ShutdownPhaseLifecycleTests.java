@@ -3,6 +3,7 @@ package io.github.gracefulshutdown;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -30,14 +31,18 @@ class ShutdownPhaseLifecycleTests {
 	private final ShutdownCoordinator coordinator = new ShutdownCoordinator(Duration.ofSeconds(30), false, List.of(),
 			Clock.systemUTC());
 
+	private final AtomicBoolean closed = new AtomicBoolean();
+
 	@BeforeEach
 	void beginShutdown() {
-		this.coordinator.begin(() -> false);
+		this.coordinator.begin(this.closed::get);
 	}
 
+	// The watchdog's thread ends too, rather than report into a later test
 	@AfterEach
 	void completeShutdown() {
 		this.coordinator.complete();
+		this.closed.set(true);
 	}
 
 	@Test

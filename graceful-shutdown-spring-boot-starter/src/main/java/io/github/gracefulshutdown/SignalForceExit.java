@@ -99,9 +99,18 @@ public final class SignalForceExit {
 	 * Restore the handlers that were in place before {@link #install()}. Where a handler
 	 * installed since (by another application context in the same JVM) chains to this
 	 * one, that handler stays, and this one only passes the signal on from then on.
+	 * <p>
+	 * While the JVM shuts down, the handlers stay: the context is closing in a shutdown
+	 * hook and beans destroyed after this one may still hang, so a second signal must
+	 * still halt. The JVM's own handler would call {@code System.exit}, which waits for
+	 * the shutdown hooks, that is for ever.
 	 */
 	public synchronized void uninstall() {
 		if (this.handler == null) {
+			return;
+		}
+		if (isJvmShuttingDown()) {
+			logger.debug("Second-signal force exit stays in place for the rest of the JVM's shutdown");
 			return;
 		}
 		Set<String> stillChained = new HashSet<>();
@@ -123,6 +132,20 @@ public final class SignalForceExit {
 		this.uninstalled = true;
 		this.previousHandlers.keySet().retainAll(stillChained);
 		this.handler = null;
+	}
+
+	// The JVM refuses new shutdown hooks once its shutdown has begun
+	private static boolean isJvmShuttingDown() {
+		Thread probe = new Thread(() -> {
+		});
+		try {
+			Runtime.getRuntime().addShutdownHook(probe);
+			Runtime.getRuntime().removeShutdownHook(probe);
+			return false;
+		}
+		catch (IllegalStateException ex) {
+			return true;
+		}
 	}
 
 	/**

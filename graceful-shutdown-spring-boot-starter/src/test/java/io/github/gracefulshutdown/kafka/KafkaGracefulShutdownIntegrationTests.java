@@ -81,7 +81,8 @@ class KafkaGracefulShutdownIntegrationTests {
 		String topic = "orders-stop";
 		String group = "workers-stop";
 		produce(topic, 30);
-		this.context = start(topic, group, "--graceful-shutdown.propagation-delay=1500ms");
+		// Two more records (300 ms each) are consumed well within the delay
+		this.context = start(topic, group, "--graceful-shutdown.propagation-delay=4s");
 		Worker worker = this.context.getBean(Worker.class);
 		RecordingPhaseListener phases = this.context.getBean(RecordingPhaseListener.class);
 		ShutdownCoordinator coordinator = this.context.getBean(ShutdownCoordinator.class);

@@ -138,7 +138,7 @@ abstract class AbstractWebFluxGracefulShutdownTests extends AbstractWebServerGra
 
 	@Test
 	void keepAliveConnectionIsClosedByTheServerAfterAResponseDuringTheDelay() throws Exception {
-		int port = start("--graceful-shutdown.propagation-delay=3s");
+		int port = start("--graceful-shutdown.propagation-delay=4s");
 		ShutdownCoordinator coordinator = this.context.getBean(ShutdownCoordinator.class);
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);

@@ -96,27 +96,30 @@ class LongLivedRequestsIntegrationTests {
 	@Test
 	void longPollIsAnsweredWithServiceUnavailableAfterTheGracePeriodWhileShortAsyncWorkFinishes(CapturedOutput output)
 			throws Exception {
-		int port = start("--graceful-shutdown.web.async-grace-period=1500ms");
+		// The work is still running when the drain starts (1 s into the shutdown) and
+		// ends well before the grace period does (4.5 s into it)
+		Duration gracePeriod = Duration.ofMillis(3500);
+		int port = start("--graceful-shutdown.web.async-grace-period=" + gracePeriod.toMillis() + "ms");
 		CompletableFuture<HttpResponse<String>> poll = this.client.sendAsync(request(port, "/poll"),
 				BodyHandlers.ofString());
 		awaitInFlight(1);
-		CompletableFuture<HttpResponse<String>> work = this.client.sendAsync(request(port, "/work?ms=1800"),
+		CompletableFuture<HttpResponse<String>> work = this.client.sendAsync(request(port, "/work?ms=2000"),
 				BodyHandlers.ofString());
 		awaitInFlight(2);
 
 		Duration closing = close();
 
-		assertThat(closing).isLessThan(DELAY.plusSeconds(5));
+		assertThat(closing).isLessThan(DELAY.plus(gracePeriod).plusSeconds(5));
 		HttpResponse<String> pollResponse = poll.get(10, TimeUnit.SECONDS);
 		assertThat(pollResponse.statusCode()).isEqualTo(503);
 		assertThat(pollResponse.headers().firstValue("connection")).hasValue("close");
 		assertThat(pollResponse.body()).isEmpty();
 		HttpResponse<String> workResponse = work.get(10, TimeUnit.SECONDS);
 		assertThat(workResponse.statusCode()).isEqualTo(200);
-		assertThat(workResponse.body()).isEqualTo("worked 1800");
+		assertThat(workResponse.body()).isEqualTo("worked 2000");
 		assertThat(timer("http", "completed").count()).isOne();
 		assertThat(output)
-			.contains("Answered 1 asynchronous request(s) still waiting after the 1500 ms grace period with 503");
+			.contains("Answered 1 asynchronous request(s) still waiting after the 3500 ms grace period with 503");
 	}
 
 	@Test

@@ -97,9 +97,11 @@ class ShutdownParticipantIntegrationTests {
 	@RestController
 	static class ParticipantsApplication {
 
+		// Outlasts the fast participant (300 ms) by far, so that the drain still runs
+		// when that participant ends
 		@GetMapping("/slow")
 		String slow() throws InterruptedException {
-			Thread.sleep(1500);
+			Thread.sleep(3500);
 			return "done";
 		}
 

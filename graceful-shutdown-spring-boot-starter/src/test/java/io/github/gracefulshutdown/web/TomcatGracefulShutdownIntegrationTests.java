@@ -40,7 +40,7 @@ class TomcatGracefulShutdownIntegrationTests extends AbstractWebServerGracefulSh
 
 	@Test
 	void readinessStaysDownWhenAcceptingTrafficArrivesAfterTheShutdownBegan() throws Exception {
-		int port = start("--graceful-shutdown.propagation-delay=2s");
+		int port = start("--graceful-shutdown.propagation-delay=4s");
 		ShutdownCoordinator coordinator = this.context.getBean(ShutdownCoordinator.class);
 		CompletableFuture<Void> closed = CompletableFuture.runAsync(this.context::close);
 		await().atMost(WAIT).until(coordinator::isShuttingDown);

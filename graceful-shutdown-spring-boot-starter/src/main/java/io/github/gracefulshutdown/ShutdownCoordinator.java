@@ -243,21 +243,28 @@ public final class ShutdownCoordinator {
 
 	/**
 	 * Complete the shutdown: time the {@link ShutdownPhaseNames#TOTAL total} and log the
-	 * summary line. Does nothing if the shutdown has not begun (a context that failed to
-	 * start stops its lifecycle beans without closing) or has already completed.
+	 * summary line. Phases still running have outlasted the time Spring waited for them,
+	 * so they end as {@link ShutdownOutcome#TIMED_OUT timed out}. Does nothing if the
+	 * shutdown has not begun (a context that failed to start stops its lifecycle beans
+	 * without closing) or has already completed.
 	 * @return the report of the shutdown
 	 */
 	public ShutdownReport complete() {
+		endRunningPhases();
 		return finish(false);
 	}
 
 	ShutdownReport budgetExceeded() {
+		endRunningPhases();
+		return finish(true);
+	}
+
+	private void endRunningPhases() {
 		List<ShutdownPhase> stuck;
 		synchronized (this.monitor) {
 			stuck = new ArrayList<>(this.running.values());
 		}
 		stuck.forEach((phase) -> phase.end(ShutdownOutcome.TIMED_OUT));
-		return finish(true);
 	}
 
 	private ShutdownReport finish(boolean timedOut) {

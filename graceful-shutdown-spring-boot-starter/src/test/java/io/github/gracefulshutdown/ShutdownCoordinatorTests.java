@@ -135,6 +135,19 @@ class ShutdownCoordinatorTests {
 	}
 
 	@Test
+	void phaseStillRunningWhenTheShutdownCompletesIsTimedOut(CapturedOutput output) {
+		// Spring stopped waiting for it: its phase timeout ran out first
+		ShutdownCoordinator coordinator = coordinator(Duration.ofSeconds(25), true);
+		coordinator.begin(() -> true);
+		ShutdownPhase outbox = coordinator.startPhase("outbox");
+		this.clock.advance(Duration.ofMillis(2700));
+		ShutdownReport report = coordinator.complete();
+		outbox.end(ShutdownOutcome.COMPLETED);
+		assertThat(report.summary()).isEqualTo("outbox=2700ms timed_out, total=2700ms timed_out");
+		assertThat(output).contains("Graceful shutdown timed out in 2700 ms");
+	}
+
+	@Test
 	void completeIsIdempotent() {
 		ShutdownCoordinator coordinator = coordinator(Duration.ofSeconds(25), true);
 		coordinator.begin(() -> true);

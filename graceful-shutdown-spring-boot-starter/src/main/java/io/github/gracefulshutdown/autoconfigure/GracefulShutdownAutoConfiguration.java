@@ -35,6 +35,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.support.DefaultLifecycleProcessor;
 import org.springframework.core.env.Environment;
 
 /**
@@ -124,6 +125,15 @@ public final class GracefulShutdownAutoConfiguration {
 	@Bean
 	SmartLifecycle gracefulShutdownParticipantsAwait(ShutdownParticipants participants) {
 		return participants.awaitLifecycle();
+	}
+
+	// When the propagation delay is over, the phases after it get the budget left
+	@Bean
+	ShutdownMarkerLifecycle gracefulShutdownPhaseTimeouts(ShutdownCoordinator coordinator, ShutdownBudget budget,
+			ObjectProvider<DefaultLifecycleProcessor> lifecycleProcessor) {
+		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.WORKERS_STOP, coordinator,
+				() -> ShutdownPhaseTimeoutsPostProcessor.boundByBudgetLeft(lifecycleProcessor, coordinator,
+						budget.closeReserve()));
 	}
 
 	@Bean

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.gracefulshutdown.GracefulShutdownPhases;
 import io.github.gracefulshutdown.MonotonicClock;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
@@ -61,6 +62,7 @@ class GracefulShutdownAutoConfigurationTests {
 			.hasSingleBean(SignalForceExit.class)
 			.hasBean("gracefulShutdownComplete")
 			.hasBean("gracefulShutdownPhaseTimeoutsPostProcessor")
+			.hasBean("gracefulShutdownPhaseTimeouts")
 			.doesNotHaveBean("gracefulShutdownRequestFilter"));
 	}
 
@@ -210,6 +212,26 @@ class GracefulShutdownAutoConfigurationTests {
 				assertThat(shutdownTimeout(processor, Integer.MAX_VALUE - 50)).isEqualTo(15000);
 				assertThat(shutdownTimeout(processor, Integer.MAX_VALUE - 1025)).isEqualTo(15000);
 				assertThat(shutdownTimeout(processor, Integer.MAX_VALUE)).isEqualTo(3000);
+			});
+	}
+
+	@Test
+	void shutdownPhaseTimeoutsGetTheBudgetLeftWhenTheDelayIsSkipped() {
+		// The application never reported ACCEPTING_TRAFFIC: no delay, so the phases after
+		// it have the budget left less the close reserve (about 20 - 1 s), not the
+		// 20 - 4 - 1 s set at startup
+		this.contextRunner
+			.withPropertyValues("graceful-shutdown.timeout=20s", "graceful-shutdown.propagation-delay=4s",
+					"graceful-shutdown.force-exit.on-timeout=false")
+			.run((context) -> {
+				DefaultLifecycleProcessor processor = context.getBean(DefaultLifecycleProcessor.class);
+				ShutdownCoordinator coordinator = context.getBean(ShutdownCoordinator.class);
+				context.close();
+				assertThat(coordinator.getReport().summary()).contains("propagation=0ms skipped");
+				assertThat(shutdownTimeout(processor, GracefulShutdownPhases.HTTP_DRAIN_END)).isGreaterThan(16000L)
+					.isLessThanOrEqualTo(19000L);
+				assertThat(shutdownTimeout(processor, GracefulShutdownPhases.WORKERS_STOP)).isGreaterThan(16000L)
+					.isLessThanOrEqualTo(19000L);
 			});
 	}
 

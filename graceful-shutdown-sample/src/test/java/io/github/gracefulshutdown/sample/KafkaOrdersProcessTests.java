@@ -142,7 +142,7 @@ class KafkaOrdersProcessTests {
 		Duration elapsed = Duration.ofNanos(System.nanoTime() - signalled);
 		assertThat(exitCode).as("exit code (124: halted by the watchdog)").isEqualTo(SIGTERM_EXIT_CODE);
 		assertThat(elapsed).isLessThan(Duration.ofSeconds(8 + 7));
-		assertThat(slow.log()).containsPattern("Kafka listeners still busy after 2000 ms, interrupting \\d listener")
+		assertThat(slow.log()).containsPattern("Kafka listeners still busy after 2000 ms, interrupted \\d listener")
 			.containsPattern("Graceful shutdown phase 'kafka' timed out after \\d+ ms");
 		Set<String> attemptedFirst = this.database.attemptCounts().keySet();
 		Set<String> processedFirst = this.database.processedCounts().keySet();

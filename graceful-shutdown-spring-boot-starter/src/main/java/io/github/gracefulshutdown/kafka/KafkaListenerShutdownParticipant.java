@@ -44,6 +44,10 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 
 	private static final Log logger = LogFactory.getLog(KafkaListenerShutdownParticipant.class);
 
+	// What an interrupted listener needs to end, and its consumer to commit and leave the
+	// group, before the deadline of the shutdown's workers
+	private static final Duration WRAP_UP = Duration.ofSeconds(1);
+
 	/**
 	 * The consumer loop of Spring Kafka; its {@code invokeOnMessage} and
 	 * {@code invokeBatchOnMessage} methods (and their {@code do} variants) call the
@@ -81,11 +85,24 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 			request.skipped();
 			return;
 		}
-		Stop stop = new Stop(request, running.size());
+		Duration timeout = timeoutWithin(request);
+		Stop stop = new Stop(request, running.size(), timeout);
 		for (MessageListenerContainer container : running) {
 			container.stop(stop::containerStopped);
 		}
-		CompletableFuture.delayedExecutor(this.timeout.toMillis(), TimeUnit.MILLISECONDS).execute(stop::timeout);
+		CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(stop::timeout);
+	}
+
+	// The configured timeout, but early enough in what is left of the budget for an
+	// interrupted listener to end and its consumer to commit and leave the group: past
+	// that, the shutdown's deadline would end the phase first and the timeout would never
+	// act
+	private Duration timeoutWithin(ShutdownRequest request) {
+		Duration latest = request.remaining().minus(WRAP_UP);
+		if (latest.isNegative()) {
+			latest = Duration.ZERO;
+		}
+		return (this.timeout.compareTo(latest) < 0) ? this.timeout : latest;
 	}
 
 	private List<MessageListenerContainer> runningContainers() {
@@ -161,11 +178,14 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 
 		private final AtomicInteger running;
 
+		private final Duration timeout;
+
 		private volatile boolean timedOut;
 
-		Stop(ShutdownRequest request, int containers) {
+		Stop(ShutdownRequest request, int containers, Duration timeout) {
 			this.request = request;
 			this.running = new AtomicInteger(containers);
+			this.timeout = timeout;
 		}
 
 		void containerStopped() {
@@ -184,14 +204,16 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 				return;
 			}
 			this.timedOut = true;
-			long millis = KafkaListenerShutdownParticipant.this.timeout.toMillis();
+			long millis = this.timeout.toMillis();
 			if (KafkaListenerShutdownParticipant.this.onTimeout == KafkaOnTimeout.INTERRUPT) {
 				List<Thread> listeners = getThreads().stream()
 					.filter(KafkaListenerShutdownParticipant::isInListener)
 					.toList();
-				logger.warn("Kafka listeners still busy after " + millis + " ms, interrupting " + listeners.size()
-						+ " listener thread(s); their records in progress are not committed and will be redelivered");
+				// Logged after: the listener is interrupted as soon as possible after the
+				// look at its stack
 				listeners.forEach(KafkaListenerShutdownParticipant.this::interrupt);
+				logger.warn("Kafka listeners still busy after " + millis + " ms, interrupted " + listeners.size()
+						+ " listener thread(s); their records in progress are not committed and will be redelivered");
 			}
 			else {
 				logger.warn("Kafka listeners still busy after " + millis + " ms, abandoning " + getThreads().size()

@@ -127,7 +127,26 @@ class KafkaGracefulShutdownIntegrationTests {
 		assertThat(worker.processed).containsExactly("order-0", "order-1");
 		assertThat(committedOffset(group, topic)).isEqualTo(2);
 		assertThat(phases.outcomes).containsEntry(ShutdownPhaseNames.KAFKA, ShutdownOutcome.TIMED_OUT);
-		assertThat(output).contains("Kafka listeners still busy after 2000 ms, interrupting 1 listener thread(s)");
+		assertThat(output).contains("Kafka listeners still busy after 2000 ms, interrupted 1 listener thread(s)");
+	}
+
+	@Test
+	void kafkaTimeoutLongerThanTheBudgetLeftStillInterruptsInTime(CapturedOutput output) throws Exception {
+		// 6 s fits the budget after the delay, but the workers must have stopped 0.6 s
+		// (the close reserve) before the deadline: the interrupt comes 1 s before that
+		String topic = "orders-late";
+		String group = "workers-late";
+		produce(topic, 5);
+		this.context = start(topic, group, "--graceful-shutdown.timeout=6s", "--graceful-shutdown.propagation-delay=0s",
+				"--graceful-shutdown.kafka.timeout=6s", "--graceful-shutdown.force-exit.on-timeout=false",
+				"--worker.slow-order=order-2");
+		Worker worker = this.context.getBean(Worker.class);
+		await().atMost(WAIT).until(() -> worker.started.contains("order-2"));
+		this.context.close();
+		assertThat(output).containsPattern("Kafka listeners still busy after [34]\\d{3} ms, interrupted 1 listener");
+		assertThat(worker.processed).containsExactly("order-0", "order-1");
+		assertThat(worker.consumersStopped).hasSize(1);
+		assertThat(committedOffset(group, topic)).isEqualTo(2);
 	}
 
 	@Test
@@ -148,7 +167,7 @@ class KafkaGracefulShutdownIntegrationTests {
 		assertThat(worker.consumersStopped).hasSize(1);
 		// Spring Kafka commits order-0 and order-1 before it hands the failure to the
 		// error handler, on a thread that is no longer interrupted
-		assertThat(output).contains("Kafka listeners still busy after 2000 ms, interrupting 1 listener thread(s)")
+		assertThat(output).contains("Kafka listeners still busy after 2000 ms, interrupted 1 listener thread(s)")
 			.doesNotContain("Failed to commit before handling error");
 		assertThat(committedOffset(group, topic)).isEqualTo(2);
 		// The application's own interceptor still sees the record and its failure, on a

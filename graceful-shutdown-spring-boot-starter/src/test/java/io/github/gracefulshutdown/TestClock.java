@@ -9,11 +9,15 @@ import java.time.ZoneOffset;
 /**
  * A {@link Clock} that only moves when told to.
  */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
 
 	private volatile Instant now = Instant.parse("2026-11-21T12:00:00Z");
 
-	void advance(Duration duration) {
+	/**
+	 * Move the clock forward.
+	 * @param duration how far
+	 */
+	public void advance(Duration duration) {
 		this.now = this.now.plus(duration);
 	}
 

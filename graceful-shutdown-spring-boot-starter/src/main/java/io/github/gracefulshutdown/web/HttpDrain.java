@@ -18,7 +18,8 @@ import org.springframework.context.support.DefaultLifecycleProcessor;
  * Times Spring Boot's web server drain as phase {@link ShutdownPhaseNames#HTTP}: it
  * starts in the phase just before Boot pauses the connectors and ends in the phase just
  * after the last in-flight request completed (or the drain gave up). Requests still in
- * flight at that point make the outcome {@code timed_out}. It is itself the lifecycle of
+ * flight at that point, or a drain that lasted its whole timeout, make the outcome
+ * {@code timed_out}. It is itself the lifecycle of
  * {@link GracefulShutdownPhases#HTTP_DRAIN_END}; the start is marked by a separate
  * lifecycle in {@link GracefulShutdownPhases#HTTP_DRAIN_START}.
  * <p>
@@ -40,6 +41,8 @@ final class HttpDrain extends ShutdownPhaseLifecycle {
 	private final Duration closeReserve;
 
 	private volatile @Nullable ShutdownPhase phase;
+
+	private volatile @Nullable Duration drainTimeout;
 
 	HttpDrain(ShutdownCoordinator coordinator, @Nullable InFlightRequests inFlightRequests, boolean immediate,
 			ObjectProvider<DefaultLifecycleProcessor> lifecycleProcessor, Duration closeReserve) {
@@ -70,6 +73,7 @@ final class HttpDrain extends ShutdownPhaseLifecycle {
 		if (lifecycleProcessor != null) {
 			long timeout = Math.max(0, this.coordinator.remaining().minus(this.closeReserve).toMillis());
 			lifecycleProcessor.setTimeoutForShutdownPhase(GracefulShutdownPhases.WEB_SERVER_GRACEFUL_SHUTDOWN, timeout);
+			this.drainTimeout = Duration.ofMillis(timeout);
 		}
 	}
 
@@ -78,7 +82,11 @@ final class HttpDrain extends ShutdownPhaseLifecycle {
 		ShutdownPhase phase = this.phase;
 		if (phase != null) {
 			boolean requestsLeft = this.inFlightRequests != null && this.inFlightRequests.count() > 0;
-			phase.end(requestsLeft ? ShutdownOutcome.TIMED_OUT : ShutdownOutcome.COMPLETED);
+			// Spring gave up on the drain: something the starter does not count held it
+			// (a WebSocket session of a handler it cannot track, say)
+			Duration drainTimeout = this.drainTimeout;
+			boolean outlasted = drainTimeout != null && phase.elapsed().compareTo(drainTimeout) >= 0;
+			phase.end((requestsLeft || outlasted) ? ShutdownOutcome.TIMED_OUT : ShutdownOutcome.COMPLETED);
 		}
 	}
 

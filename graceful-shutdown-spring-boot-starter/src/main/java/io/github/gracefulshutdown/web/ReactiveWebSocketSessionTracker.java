@@ -44,7 +44,15 @@ final class ReactiveWebSocketSessionTracker implements WebSocketSessions, Method
 		Object[] arguments = invocation.getArguments();
 		if (arguments.length == 1 && arguments[0] instanceof WebSocketSession session) {
 			this.sessions.add(session);
-			Object result = invocation.proceed();
+			Object result;
+			try {
+				result = invocation.proceed();
+			}
+			catch (Throwable ex) {
+				// No session to wait for: the handler failed before it returned one
+				this.sessions.remove(session);
+				throw ex;
+			}
 			if (result instanceof Mono<?> handling) {
 				// Removed before the server sees the end of the session, which may end
 				// its drain: doFinally would run only after that

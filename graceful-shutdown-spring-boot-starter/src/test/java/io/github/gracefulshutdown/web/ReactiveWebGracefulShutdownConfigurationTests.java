@@ -29,6 +29,7 @@ import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.server.WebFilterChain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
@@ -168,6 +169,18 @@ class ReactiveWebGracefulShutdownConfigurationTests {
 			.doOnSuccess((ignored) -> countSeenByServer.set(tracker.count()))
 			.block();
 		assertThat(countSeenByServer).hasValue(0);
+	}
+
+	@Test
+	void webSocketSessionWhoseHandlerThrowsIsNotKept() {
+		ReactiveWebSocketSessionTracker tracker = new ReactiveWebSocketSessionTracker();
+		ProxyFactory proxyFactory = new ProxyFactory((WebSocketHandler) (session) -> {
+			throw new IllegalStateException("failed");
+		});
+		proxyFactory.addAdvice(tracker);
+		WebSocketHandler handler = (WebSocketHandler) proxyFactory.getProxy();
+		assertThatIllegalStateException().isThrownBy(() -> handler.handle(mock(WebSocketSession.class)));
+		assertThat(tracker.count()).isZero();
 	}
 
 	@Test

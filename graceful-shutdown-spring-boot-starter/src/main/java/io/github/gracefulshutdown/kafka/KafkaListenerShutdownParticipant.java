@@ -153,10 +153,14 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 	}
 
 	// Whether the consumer thread runs the listener, rather than polling, committing or
-	// closing, which an interrupt would only disturb
+	// closing, which an interrupt would only disturb: Spring Kafka calls the listener in
+	// doInvokeOnMessage and doInvokeBatchOnMessage, and acknowledges (with
+	// AckMode.RECORD,
+	// commits) a record only after those have returned
 	private static boolean isInListener(Thread thread) {
 		for (StackTraceElement element : thread.getStackTrace()) {
 			if (element.getClassName().startsWith(LISTENER_CONSUMER_CLASS)
+					&& element.getMethodName().startsWith("doInvoke")
 					&& element.getMethodName().endsWith("OnMessage")) {
 				return true;
 			}

@@ -2,6 +2,8 @@ package io.github.gracefulshutdown.web;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +28,11 @@ import org.springframework.web.socket.WebSocketSession;
 final class WebSocketSessionTracker implements WebSocketSessions, MethodInterceptor {
 
 	private static final Log logger = LogFactory.getLog(WebSocketSessionTracker.class);
+
+	/**
+	 * How long {@link #closeAll()} waits for the sessions to be closed.
+	 */
+	static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
 
 	private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
 
@@ -55,22 +62,45 @@ final class WebSocketSessionTracker implements WebSocketSessions, MethodIntercep
 		return invocation.proceed();
 	}
 
+	/**
+	 * Close every open session with status 1001 (going away). Closing sends a close
+	 * frame, a blocking write that waits for a client that does not read (up to Tomcat's
+	 * send timeout, 20 s): the sessions are closed on a thread of their own, waited for
+	 * {@link #CLOSE_WAIT} at most, so that no client holds the shutdown.
+	 * @return the number of sessions that were open
+	 */
 	@Override
 	public int closeAll() {
-		int closed = 0;
+		List<WebSocketSession> open = new ArrayList<>();
 		for (WebSocketSession session : List.copyOf(this.sessions)) {
 			this.sessions.remove(session);
-			try {
-				if (session.isOpen()) {
-					session.close(CloseStatus.GOING_AWAY);
-					closed++;
-				}
-			}
-			catch (IOException | RuntimeException ex) {
-				logger.debug(LogMessage.format("Could not close WebSocket session '%s'", session.getId()), ex);
+			if (session.isOpen()) {
+				open.add(session);
 			}
 		}
-		return closed;
+		if (open.isEmpty()) {
+			return 0;
+		}
+		Thread closing = new Thread(() -> open.forEach(WebSocketSessionTracker::close),
+				"graceful-shutdown-websocket-close");
+		closing.setDaemon(true);
+		closing.start();
+		try {
+			closing.join(CLOSE_WAIT.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return open.size();
+	}
+
+	private static void close(WebSocketSession session) {
+		try {
+			session.close(CloseStatus.GOING_AWAY);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug(LogMessage.format("Could not close WebSocket session '%s'", session.getId()), ex);
+		}
 	}
 
 }

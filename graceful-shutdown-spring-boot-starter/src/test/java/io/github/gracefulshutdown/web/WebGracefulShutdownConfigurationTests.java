@@ -2,6 +2,9 @@ package io.github.gracefulshutdown.web;
 
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.github.gracefulshutdown.GracefulShutdownPhases;
 import io.github.gracefulshutdown.RequestArrivals;
@@ -9,6 +12,7 @@ import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownAutoConfiguration;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -20,13 +24,16 @@ import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
+import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.timeout;
 
 /**
  * Tests for {@link WebGracefulShutdownConfiguration}.
@@ -89,9 +96,31 @@ class WebGracefulShutdownConfigurationTests {
 			handler.afterConnectionEstablished(session);
 			assertThat(handler.established()).isOne();
 			assertThat(context.getBean(WebSocketSessionTracker.class).closeAll()).isOne();
-			then(session).should().close(CloseStatus.GOING_AWAY);
+			// Closed on a thread of its own
+			then(session).should(timeout(30_000)).close(CloseStatus.GOING_AWAY);
 			assertThat(context.getBean(WebSocketSessionTracker.class).closeAll()).isZero();
 		});
+	}
+
+	@Test
+	void webSocketSessionWhoseCloseBlocksDoesNotHoldTheShutdown() throws Exception {
+		// A client that does not read: sending the close frame blocks until Tomcat's send
+		// timeout
+		WebSocketSessionTracker tracker = new WebSocketSessionTracker();
+		CountDownLatch clientReads = new CountDownLatch(1);
+		WebSocketSession stuck = mock(WebSocketSession.class);
+		given(stuck.isOpen()).willReturn(true);
+		willAnswer((invocation) -> clientReads.await(120, TimeUnit.SECONDS)).given(stuck).close(CloseStatus.GOING_AWAY);
+		ProxyFactory proxyFactory = new ProxyFactory(new TextWebSocketHandler());
+		proxyFactory.addAdvice(tracker);
+		((WebSocketHandler) proxyFactory.getProxy()).afterConnectionEstablished(stuck);
+		try {
+			assertThat(CompletableFuture.supplyAsync(tracker::closeAll).get(30, TimeUnit.SECONDS)).isOne();
+			then(stuck).should(timeout(30_000)).close(CloseStatus.GOING_AWAY);
+		}
+		finally {
+			clientReads.countDown();
+		}
 	}
 
 	@Test

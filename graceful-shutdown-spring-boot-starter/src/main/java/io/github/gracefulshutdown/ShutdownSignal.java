@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -193,11 +194,18 @@ public final class ShutdownSignal {
 
 		private final Runnable callback;
 
+		// Set by whichever comes first, the run or the close: a callback closed while
+		// the signal fires, before its turn, does not run
+		private final AtomicBoolean settled = new AtomicBoolean();
+
 		Callback(Runnable callback) {
 			this.callback = callback;
 		}
 
 		void run() {
+			if (!this.settled.compareAndSet(false, true)) {
+				return;
+			}
 			try {
 				this.callback.run();
 			}
@@ -208,6 +216,7 @@ public final class ShutdownSignal {
 
 		@Override
 		public void close() {
+			this.settled.set(true);
 			synchronized (ShutdownSignal.this.callbacks) {
 				ShutdownSignal.this.callbacks.remove(this);
 			}

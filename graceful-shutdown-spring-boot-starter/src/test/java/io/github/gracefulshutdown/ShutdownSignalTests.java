@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -89,6 +90,21 @@ class ShutdownSignalTests {
 		removed.close();
 		this.signal.drainStarted(this.clock.instant());
 		assertThat(calls).containsExactly("kept");
+	}
+
+	@Test
+	void registrationClosedWhileTheSignalFiresIsNotCalled() {
+		// A worker that ends (and closes its registration) while the callbacks run, on
+		// the thread that fires the signal or on another one
+		List<String> calls = new CopyOnWriteArrayList<>();
+		AtomicReference<ShutdownSignal.Registration> later = new AtomicReference<>();
+		this.signal.onShutdown(() -> {
+			calls.add("first");
+			later.get().close();
+		});
+		later.set(this.signal.onShutdown(() -> calls.add("closed")));
+		this.signal.drainStarted(this.clock.instant());
+		assertThat(calls).containsExactly("first");
 	}
 
 	@Test

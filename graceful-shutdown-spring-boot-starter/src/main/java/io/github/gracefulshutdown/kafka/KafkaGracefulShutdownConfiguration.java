@@ -9,6 +9,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -35,6 +36,15 @@ public final class KafkaGracefulShutdownConfiguration {
 				"the stop of Kafka listener containers");
 		return new KafkaListenerShutdownParticipant(registry, budget.kafkaTimeout(),
 				properties.getKafka().getOnTimeout());
+	}
+
+	// A listener cut by the interrupt must fail for good in no error handler
+	@Bean
+	@ConditionalOnProperty(name = "graceful-shutdown.kafka.on-timeout", havingValue = "interrupt",
+			matchIfMissing = true)
+	CutRecordErrorHandlers gracefulShutdownKafkaErrorHandlers(ObjectProvider<KafkaListenerEndpointRegistry> registry,
+			ObjectProvider<KafkaListenerShutdownParticipant> participant) {
+		return new CutRecordErrorHandlers(registry, participant);
 	}
 
 	@Bean

@@ -66,6 +66,10 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 
 	private final Set<Thread> interrupted = ConcurrentHashMap.newKeySet();
 
+	// Threads whose listener failed because of the starter's interrupt, until their error
+	// handler has run (CutRecordErrorHandler)
+	private final Set<Thread> cut = ConcurrentHashMap.newKeySet();
+
 	KafkaListenerShutdownParticipant(ObjectProvider<KafkaListenerEndpointRegistry> registry, Duration timeout,
 			KafkaOnTimeout onTimeout) {
 		this.registry = registry;
@@ -124,12 +128,16 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 			// Published on the consumer thread
 			this.consumerThreads.put(event.getSource(), Thread.currentThread());
 		}
-		else if (event instanceof ConsumerStoppingEvent && this.interrupted.remove(Thread.currentThread())) {
-			// Published on the consumer thread before it commits, leaves its group and
-			// closes: a listener that did not fail (or whose container has another record
-			// interceptor than the starter's) may have left the interrupt set, and the
-			// Kafka client would then fail those steps
-			Thread.interrupted();
+		else if (event instanceof ConsumerStoppingEvent) {
+			this.cut.remove(Thread.currentThread());
+			if (this.interrupted.remove(Thread.currentThread())) {
+				// Published on the consumer thread before it commits, leaves its group
+				// and closes: a listener that did not fail (or whose container has
+				// another
+				// record interceptor than the starter's) may have left the interrupt set,
+				// and the Kafka client would then fail those steps
+				Thread.interrupted();
+			}
 		}
 		else if (event instanceof ConsumerStoppedEvent) {
 			this.consumerThreads.remove(event.getSource());
@@ -149,7 +157,34 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 	void listenerFailed() {
 		if (this.interrupted.remove(Thread.currentThread())) {
 			Thread.interrupted();
+			this.cut.add(Thread.currentThread());
 		}
+	}
+
+	/**
+	 * Return whether the listener of the calling consumer thread has failed because the
+	 * starter interrupted it, and its error handler has not run yet. Also when the
+	 * starter's interceptor did not see the failure (the application replaced it) and the
+	 * thread is still interrupted by the starter.
+	 * @return whether the thread's records in progress were cut
+	 */
+	boolean isCut() {
+		Thread thread = Thread.currentThread();
+		return this.cut.contains(thread) || this.interrupted.contains(thread);
+	}
+
+	/**
+	 * Return whether the listener of the calling consumer thread has failed because the
+	 * starter interrupted it, and forget it: its error handler is running.
+	 * @return whether the thread's records in progress were cut
+	 */
+	boolean takeCut() {
+		Thread thread = Thread.currentThread();
+		boolean interruptedByUs = this.interrupted.remove(thread);
+		if (interruptedByUs) {
+			Thread.interrupted();
+		}
+		return this.cut.remove(thread) || interruptedByUs;
 	}
 
 	// Whether the consumer thread runs the listener, rather than polling, committing or

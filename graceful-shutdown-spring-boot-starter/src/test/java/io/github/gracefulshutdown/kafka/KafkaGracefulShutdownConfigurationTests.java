@@ -51,6 +51,14 @@ class KafkaGracefulShutdownConfigurationTests {
 	}
 
 	@Test
+	void errorHandlersAreGuardedUnlessListenersAreAbandoned() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(CutRecordErrorHandlers.class));
+		this.contextRunner.withPropertyValues("graceful-shutdown.kafka.on-timeout=abandon")
+			.run((context) -> assertThat(context).hasSingleBean(KafkaListenerShutdownParticipant.class)
+				.doesNotHaveBean(CutRecordErrorHandlers.class));
+	}
+
+	@Test
 	void kafkaParticipantIsNotAddedWhenDisabled() {
 		this.contextRunner.withPropertyValues("graceful-shutdown.kafka.enabled=false")
 			.run((context) -> assertThat(context).hasSingleBean(ShutdownParticipants.class)

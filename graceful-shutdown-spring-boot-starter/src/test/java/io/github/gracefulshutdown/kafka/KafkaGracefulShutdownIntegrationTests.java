@@ -43,9 +43,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.event.ConsumerStoppedEvent;
+import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.util.backoff.FixedBackOff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -131,6 +133,26 @@ class KafkaGracefulShutdownIntegrationTests {
 	}
 
 	@Test
+	void recordCutByTheInterruptIsRedeliveredEvenWhenTheErrorHandlerDoesNotRetry(CapturedOutput output)
+			throws Exception {
+		String topic = "orders-no-retries";
+		String group = "workers-no-retries";
+		produce(topic, 5);
+		this.context = start(topic, group, "--graceful-shutdown.propagation-delay=0s",
+				"--graceful-shutdown.kafka.timeout=2s", "--worker.slow-order=order-2", "--worker.no-retries=true");
+		Worker worker = this.context.getBean(Worker.class);
+		await().atMost(WAIT).until(() -> worker.started.contains("order-2"));
+		this.context.close();
+		assertThat(worker.processed).containsExactly("order-0", "order-1");
+		// Not recovered (logged and skipped) and committed, as a failed record would be
+		assertThat(output).contains("interrupted 1 listener thread(s)").doesNotContain("Backoff none exhausted");
+		assertThat(committedOffset(group, topic)).isEqualTo(2);
+		Redelivery redelivery = redeliveryToTheNextOwner(group, topic);
+		assertThat(redelivery.first().value()).isEqualTo("order-2");
+		assertThat(redelivery.after()).isLessThan(Duration.ofSeconds(20));
+	}
+
+	@Test
 	void kafkaTimeoutLongerThanTheBudgetLeftStillInterruptsInTime(CapturedOutput output) throws Exception {
 		// 6 s fits the budget after the delay, but the workers must have stopped 0.6 s
 		// (the close reserve) before the deadline: the interrupt comes 1 s before that
@@ -208,21 +230,29 @@ class KafkaGracefulShutdownIntegrationTests {
 	// broker for its invocations
 	@Test
 	void batchListenerSlowerThanTheKafkaTimeoutIsInterruptedAndItsBatchIsRedelivered() throws Exception {
-		interruptBatchListener(false);
+		interruptBatchListener(false, false);
 	}
 
 	@Test
 	void batchListenerThatKeepsItsThreadInterruptedStillLetsTheConsumerCommitAndLeave() throws Exception {
-		interruptBatchListener(true);
+		interruptBatchListener(true, false);
 	}
 
-	private void interruptBatchListener(boolean restoreInterrupt) throws Exception {
-		String topic = "orders-batch-slow-" + restoreInterrupt;
-		String group = "workers-batch-slow-" + restoreInterrupt;
+	@Test
+	void batchCutByTheInterruptIsRedeliveredEvenWhenTheErrorHandlerDoesNotRetry(CapturedOutput output)
+			throws Exception {
+		interruptBatchListener(false, true);
+		assertThat(output).doesNotContain("Backoff none exhausted").doesNotContain("Error handler threw an exception");
+	}
+
+	private void interruptBatchListener(boolean restoreInterrupt, boolean noRetries) throws Exception {
+		String topic = "orders-batch-slow-" + restoreInterrupt + "-" + noRetries;
+		String group = "workers-batch-slow-" + restoreInterrupt + "-" + noRetries;
 		produce(topic, 15);
 		this.context = start(topic, group, "--worker.batch=true", "--spring.kafka.consumer.max-poll-records=5",
 				"--graceful-shutdown.propagation-delay=0s", "--graceful-shutdown.kafka.timeout=2s",
-				"--worker.slow-order=order-7", "--worker.restore-interrupt=" + restoreInterrupt);
+				"--worker.slow-order=order-7", "--worker.restore-interrupt=" + restoreInterrupt,
+				"--worker.no-retries=" + noRetries);
 		BatchWorker worker = this.context.getBean(BatchWorker.class);
 		RecordingPhaseListener phases = this.context.getBean(RecordingPhaseListener.class);
 		await().atMost(WAIT).until(() -> worker.started.stream().anyMatch((batch) -> batch.contains("order-7")));
@@ -344,6 +374,13 @@ class KafkaGracefulShutdownIntegrationTests {
 		@ConditionalOnBooleanProperty("worker.batch")
 		BatchWorker batchWorker() {
 			return new BatchWorker();
+		}
+
+		// An error handler that does not retry: a failed record is logged and skipped
+		@Bean
+		@ConditionalOnBooleanProperty("worker.no-retries")
+		DefaultErrorHandler errorHandler() {
+			return new DefaultErrorHandler(new FixedBackOff(0, 0));
 		}
 
 		@Bean

@@ -1,0 +1,71 @@
+package io.github.gracefulshutdown.kafka;
+
+import io.github.gracefulshutdown.GracefulShutdownPhases;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+/**
+ * Puts a {@link CutRecordErrorHandler} in front of the error handler of every listener
+ * container just before the containers start, once the application's configuration
+ * (Spring Boot's, a {@code ContainerCustomizer}, {@code @RetryableTopic}) has set it. A
+ * container without an error handler keeps Spring Kafka's default one, which retries and
+ * so leaves a cut record to the next owner anyway.
+ */
+final class CutRecordErrorHandlers implements SmartLifecycle {
+
+	private final ObjectProvider<KafkaListenerEndpointRegistry> registry;
+
+	private final ObjectProvider<KafkaListenerShutdownParticipant> participant;
+
+	private volatile boolean running;
+
+	CutRecordErrorHandlers(ObjectProvider<KafkaListenerEndpointRegistry> registry,
+			ObjectProvider<KafkaListenerShutdownParticipant> participant) {
+		this.registry = registry;
+		this.participant = participant;
+	}
+
+	@Override
+	public void start() {
+		KafkaListenerEndpointRegistry registry = this.registry.getIfAvailable();
+		KafkaListenerShutdownParticipant participant = this.participant.getIfUnique();
+		if (registry != null && participant != null) {
+			for (MessageListenerContainer container : registry.getAllListenerContainers()) {
+				if (container instanceof AbstractMessageListenerContainer<?, ?> listenerContainer) {
+					guard(listenerContainer, participant);
+				}
+			}
+		}
+		this.running = true;
+	}
+
+	private static void guard(AbstractMessageListenerContainer<?, ?> container,
+			KafkaListenerShutdownParticipant participant) {
+		CommonErrorHandler errorHandler = container.getCommonErrorHandler();
+		if (errorHandler != null && !(errorHandler instanceof CutRecordErrorHandler)) {
+			container.setCommonErrorHandler(new CutRecordErrorHandler(errorHandler, participant));
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	// Just before the containers start, and stopped after them
+	@Override
+	public int getPhase() {
+		return GracefulShutdownPhases.KAFKA_LISTENER_CONTAINERS - 1;
+	}
+
+}

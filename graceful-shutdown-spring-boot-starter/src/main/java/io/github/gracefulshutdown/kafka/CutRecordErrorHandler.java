@@ -41,10 +41,6 @@ final class CutRecordErrorHandler implements CommonErrorHandler {
 		this.participant = participant;
 	}
 
-	CommonErrorHandler getDelegate() {
-		return this.delegate;
-	}
-
 	// Called on the consumer thread before the records are handled: a cut failure takes
 	// the path where the handler seeks and nothing is acknowledged
 	@Override

@@ -7,14 +7,17 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
  * Puts a {@link CutRecordErrorHandler} in front of the error handler of every listener
  * container just before the containers start, once the application's configuration
  * (Spring Boot's, a {@code ContainerCustomizer}, {@code @RetryableTopic}) has set it. A
- * container without an error handler keeps Spring Kafka's default one, which retries and
- * so leaves a cut record to the next owner anyway.
+ * container without one gets the guard in front of the {@link DefaultErrorHandler} that
+ * Spring Kafka would create for it; a transactional container without one is left alone,
+ * since the transaction's rollback is what leaves its records uncommitted.
  */
 final class CutRecordErrorHandlers implements SmartLifecycle {
 
@@ -47,9 +50,18 @@ final class CutRecordErrorHandlers implements SmartLifecycle {
 	private static void guard(AbstractMessageListenerContainer<?, ?> container,
 			KafkaListenerShutdownParticipant participant) {
 		CommonErrorHandler errorHandler = container.getCommonErrorHandler();
+		if (errorHandler == null && !isTransactional(container.getContainerProperties())) {
+			// The one Spring Kafka creates for a container that has none
+			errorHandler = new DefaultErrorHandler();
+		}
 		if (errorHandler != null && !(errorHandler instanceof CutRecordErrorHandler)) {
 			container.setCommonErrorHandler(new CutRecordErrorHandler(errorHandler, participant));
 		}
+	}
+
+	@SuppressWarnings("removal")
+	private static boolean isTransactional(ContainerProperties properties) {
+		return properties.getKafkaAwareTransactionManager() != null || properties.getTransactionManager() != null;
 	}
 
 	@Override

@@ -22,16 +22,21 @@ import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.listener.BatchInterceptor;
+import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.CompositeBatchInterceptor;
 import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListener;
 import org.springframework.kafka.listener.RecordInterceptor;
+import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
 import org.springframework.test.util.ReflectionTestUtils;
+import org.springframework.util.backoff.FixedBackOff;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
 
 /**
  * Tests for {@link KafkaGracefulShutdownConfiguration}.
@@ -152,6 +157,37 @@ class KafkaGracefulShutdownConfigurationTests {
 	}
 
 	@Test
+	void containerWithoutAnErrorHandlerGetsTheGuardInFrontOfSpringKafkasDefault() {
+		this.contextRunner.withUserConfiguration(ContainerBeanConfiguration.class).run((context) -> {
+			KafkaMessageListenerContainer<?, ?> container = context.getBean(KafkaMessageListenerContainer.class);
+			assertThat(container.getCommonErrorHandler()).isInstanceOf(CutRecordErrorHandler.class)
+				.extracting("delegate")
+				.isExactlyInstanceOf(DefaultErrorHandler.class);
+		});
+	}
+
+	@Test
+	void transactionalContainerWithoutAnErrorHandlerKeepsNone() {
+		this.contextRunner.withUserConfiguration(TransactionalContainerConfiguration.class).run((context) -> {
+			KafkaMessageListenerContainer<?, ?> container = context.getBean(KafkaMessageListenerContainer.class);
+			assertThat(container.getCommonErrorHandler()).isNull();
+		});
+	}
+
+	@Test
+	void applicationsErrorHandlerIsGuardedOnce() {
+		this.contextRunner
+			.withUserConfiguration(UserErrorHandlerConfiguration.class, FactoryContainerConfiguration.class)
+			.run((context) -> {
+				ConcurrentMessageListenerContainer<?, ?> container = context
+					.getBean(ConcurrentMessageListenerContainer.class);
+				assertThat(container.getCommonErrorHandler()).isInstanceOf(CutRecordErrorHandler.class)
+					.extracting("delegate")
+					.isSameAs(context.getBean(CommonErrorHandler.class));
+			});
+	}
+
+	@Test
 	void kafkaTimeoutIsBound() {
 		this.contextRunner
 			.withPropertyValues("graceful-shutdown.kafka.timeout=7s", "graceful-shutdown.kafka.on-timeout=abandon")
@@ -198,6 +234,35 @@ class KafkaGracefulShutdownConfigurationTests {
 			container.setAutoStartup(false);
 			container.setRecordInterceptor(new UserRecordInterceptor());
 			return container;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TransactionalContainerConfiguration {
+
+		@Bean
+		KafkaMessageListenerContainer<Object, Object> transactionalContainer(
+				ConsumerFactory<Object, Object> consumerFactory) {
+			ContainerProperties properties = new ContainerProperties("orders");
+			properties.setMessageListener((MessageListener<Object, Object>) (record) -> {
+			});
+			properties.setKafkaAwareTransactionManager(mock(KafkaAwareTransactionManager.class));
+			KafkaMessageListenerContainer<Object, Object> container = new KafkaMessageListenerContainer<>(
+					consumerFactory, properties);
+			container.setAutoStartup(false);
+			return container;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserErrorHandlerConfiguration {
+
+		// Spring Boot sets it on the container factory
+		@Bean
+		CommonErrorHandler userErrorHandler() {
+			return new DefaultErrorHandler(new FixedBackOff(0, 0));
 		}
 
 	}

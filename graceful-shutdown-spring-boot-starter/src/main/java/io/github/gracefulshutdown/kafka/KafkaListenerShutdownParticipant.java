@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.gracefulshutdown.ShutdownParticipant;
 import io.github.gracefulshutdown.ShutdownPhaseNames;
@@ -24,6 +23,7 @@ import org.springframework.kafka.event.ConsumerStartingEvent;
 import org.springframework.kafka.event.ConsumerStoppedEvent;
 import org.springframework.kafka.event.ConsumerStoppingEvent;
 import org.springframework.kafka.event.KafkaEvent;
+import org.springframework.kafka.listener.AbstractShareKafkaMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
@@ -37,8 +37,12 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * At {@code graceful-shutdown.kafka.timeout}, a listener still busy is interrupted (and
  * the phase waits for its consumer to commit and leave) or abandoned, as configured. Only
  * threads inside the listener are interrupted: a consumer that is polling, rebalancing or
- * closing is left alone. The registry is looked up lazily: injecting it into a lifecycle
- * bean of a lower phase would make its own phase stop waiting (spring-framework#28277).
+ * closing is left alone. The containers of share groups (KIP-932) are never interrupted:
+ * the broker would accept the record that failed. They are stopped on a thread of their
+ * own, since their stop blocks until every record of the poll is processed, and abandoned
+ * at the timeout; the records they have not acknowledged go back to the share group. The
+ * registry is looked up lazily: injecting it into a lifecycle bean of a lower phase would
+ * make its own phase stop waiting (spring-framework#28277).
  */
 final class KafkaListenerShutdownParticipant implements ShutdownParticipant, ApplicationListener<KafkaEvent> {
 
@@ -90,9 +94,20 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 			return;
 		}
 		Duration timeout = timeoutWithin(request);
-		Stop stop = new Stop(request, running.size(), timeout);
+		Stop stop = new Stop(request, running, timeout);
 		for (MessageListenerContainer container : running) {
-			container.stop(stop::containerStopped);
+			if (container instanceof AbstractShareKafkaMessageListenerContainer) {
+				// It stops on the calling thread, once its consumers have processed every
+				// record of their last poll
+				Thread stopping = new Thread(() -> container.stop(() -> stop.containerStopped(container)),
+						"graceful-shutdown-kafka-share-stop");
+				stopping.setDaemon(true);
+				stopping.start();
+			}
+			else {
+				// Returns at once; the callback runs when its consumers have finished
+				container.stop(() -> stop.containerStopped(container));
+			}
 		}
 		CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(stop::timeout);
 	}
@@ -215,20 +230,26 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 
 		private final ShutdownRequest request;
 
-		private final AtomicInteger running;
+		private final Set<MessageListenerContainer> running = ConcurrentHashMap.newKeySet();
 
 		private final Duration timeout;
 
 		private volatile boolean timedOut;
 
-		Stop(ShutdownRequest request, int containers, Duration timeout) {
+		Stop(ShutdownRequest request, List<MessageListenerContainer> containers, Duration timeout) {
 			this.request = request;
-			this.running = new AtomicInteger(containers);
+			this.running.addAll(containers);
 			this.timeout = timeout;
 		}
 
-		void containerStopped() {
-			if (this.running.decrementAndGet() == 0) {
+		void containerStopped(MessageListenerContainer container) {
+			if (this.running.remove(container)) {
+				endIfNoneRunning();
+			}
+		}
+
+		private void endIfNoneRunning() {
+			if (this.running.isEmpty()) {
 				if (this.timedOut) {
 					this.request.timedOut();
 				}
@@ -253,11 +274,25 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 				listeners.forEach(KafkaListenerShutdownParticipant.this::interrupt);
 				logger.warn("Kafka listeners still busy after " + millis + " ms, interrupted " + listeners.size()
 						+ " listener thread(s); their records in progress are not committed and will be redelivered");
+				abandonShareContainers(millis);
 			}
 			else {
 				logger.warn("Kafka listeners still busy after " + millis + " ms, abandoning " + getThreads().size()
 						+ " consumer thread(s); their uncommitted records will be redelivered");
 				this.request.timedOut();
+			}
+		}
+
+		private void abandonShareContainers(long millis) {
+			List<MessageListenerContainer> abandoned = this.running.stream()
+				.filter(AbstractShareKafkaMessageListenerContainer.class::isInstance)
+				.toList();
+			if (!abandoned.isEmpty()) {
+				logger.warn("Kafka share group listeners still busy after " + millis + " ms, abandoning "
+						+ abandoned.size() + " container(s); the broker gives the records they have not "
+						+ "acknowledged to other consumers of the group when they close or their acquisition lock ends");
+				this.running.removeAll(abandoned);
+				endIfNoneRunning();
 			}
 		}
 

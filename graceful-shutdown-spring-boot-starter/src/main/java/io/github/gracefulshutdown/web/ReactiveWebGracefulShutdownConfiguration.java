@@ -60,7 +60,7 @@ public final class ReactiveWebGracefulShutdownConfiguration {
 	}
 
 	private static int openSessions(@Nullable ReactiveWebSocketSessionTracker webSocketSessions) {
-		return (webSocketSessions != null) ? webSocketSessions.count() : 0;
+		return (webSocketSessions != null) ? webSocketSessions.countHoldingTheDrain() : 0;
 	}
 
 	// Ends event streams and closes WebSocket sessions when the HTTP drain starts,

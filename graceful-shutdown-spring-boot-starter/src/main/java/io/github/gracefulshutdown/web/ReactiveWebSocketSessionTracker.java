@@ -13,16 +13,19 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.log.LogMessage;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSession;
 
 /**
  * Keeps the open sessions of the Spring WebFlux {@link WebSocketHandler} beans it advises
  * (see {@link WebSocketHandlerTrackingPostProcessor}): a session is added when
  * {@link WebSocketHandler#handle} is called and removed when the {@code Mono} it returned
  * ends, before the server sees the end. Reactor Netty's drain waits for open sessions, so
- * they count as in-flight requests ({@link ShutdownWebFilter#count()}).
+ * its sessions count as in-flight requests ({@link ShutdownWebFilter#count()}); Tomcat's
+ * drain does not wait for them, as on the servlet stack.
  */
 final class ReactiveWebSocketSessionTracker implements WebSocketSessions, MethodInterceptor {
 
@@ -66,11 +69,19 @@ final class ReactiveWebSocketSessionTracker implements WebSocketSessions, Method
 	}
 
 	/**
-	 * Return the number of open sessions.
-	 * @return the open session count
+	 * Return the number of open sessions that the server's drain waits for: those of
+	 * Reactor Netty, whose drain waits for every open connection. Tomcat's drain ends
+	 * without them, and its stop closes them.
+	 * @return the open session count that holds the drain
 	 */
-	int count() {
-		return this.sessions.size();
+	int countHoldingTheDrain() {
+		int count = 0;
+		for (WebSocketSession session : this.sessions) {
+			if (ReactorNetty.isSession(session)) {
+				count++;
+			}
+		}
+		return count;
 	}
 
 	@Override
@@ -86,6 +97,21 @@ final class ReactiveWebSocketSessionTracker implements WebSocketSessions, Method
 			}
 		}
 		return closed;
+	}
+
+	/**
+	 * Reactor Netty's sessions, in a class of their own so that its types are looked at
+	 * only when it is on the class path.
+	 */
+	private static final class ReactorNetty {
+
+		private static final boolean PRESENT = ClassUtils.isPresent("reactor.netty.http.websocket.WebsocketInbound",
+				ReactiveWebSocketSessionTracker.class.getClassLoader());
+
+		static boolean isSession(WebSocketSession session) {
+			return PRESENT && session instanceof ReactorNettyWebSocketSession;
+		}
+
 	}
 
 }

@@ -40,7 +40,7 @@ import org.springframework.web.server.WebFilterChain;
  * <p>
  * A request counts from the subscription to the filter chain to its completion, error or
  * cancellation (the client went away), and stops counting before the server sees that
- * signal; so does an open WebSocket session, which the server's drain waits for. Requests
+ * signal; so does an open WebSocket session that the server's drain waits for. Requests
  * run on event loop threads, not on a thread of their own, so {@link #threads()} is
  * always empty.
  * <p>
@@ -79,9 +79,9 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 	 * are not counted as arrivals
 	 * @param endEventStreams whether event streams can be ended when the HTTP drain
 	 * starts ({@link #endEventStreams()})
-	 * @param openWebSocketSessions the number of open WebSocket sessions, which count as
-	 * in-flight requests: the request that opened one has completed, but the server's
-	 * drain waits for the session
+	 * @param openWebSocketSessions the number of open WebSocket sessions that the
+	 * server's drain waits for, which count as in-flight requests: the request that
+	 * opened one has completed, but the drain waits for the session
 	 */
 	ShutdownWebFilter(ShutdownCoordinator coordinator, boolean connectionClose, List<String> ignoredPaths,
 			boolean endEventStreams, IntSupplier openWebSocketSessions) {

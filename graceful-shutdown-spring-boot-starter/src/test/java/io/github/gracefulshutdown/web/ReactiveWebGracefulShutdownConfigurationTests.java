@@ -25,7 +25,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.reactive.socket.WebSocketHandler;
-import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSession;
+import org.springframework.web.reactive.socket.adapter.StandardWebSocketSession;
 import org.springframework.web.server.WebFilterChain;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -165,8 +166,8 @@ class ReactiveWebGracefulShutdownConfigurationTests {
 		proxyFactory.addAdvice(tracker);
 		WebSocketHandler handler = (WebSocketHandler) proxyFactory.getProxy();
 		AtomicInteger countSeenByServer = new AtomicInteger(-1);
-		handler.handle(mock(WebSocketSession.class))
-			.doOnSuccess((ignored) -> countSeenByServer.set(tracker.count()))
+		handler.handle(mock(ReactorNettyWebSocketSession.class))
+			.doOnSuccess((ignored) -> countSeenByServer.set(tracker.countHoldingTheDrain()))
 			.block();
 		assertThat(countSeenByServer).hasValue(0);
 	}
@@ -179,8 +180,21 @@ class ReactiveWebGracefulShutdownConfigurationTests {
 		});
 		proxyFactory.addAdvice(tracker);
 		WebSocketHandler handler = (WebSocketHandler) proxyFactory.getProxy();
-		assertThatIllegalStateException().isThrownBy(() -> handler.handle(mock(WebSocketSession.class)));
-		assertThat(tracker.count()).isZero();
+		assertThatIllegalStateException().isThrownBy(() -> handler.handle(mock(ReactorNettyWebSocketSession.class)));
+		assertThat(tracker.countHoldingTheDrain()).isZero();
+	}
+
+	@Test
+	void onlyReactorNettySessionsHoldTheDrain() {
+		ReactiveWebSocketSessionTracker tracker = new ReactiveWebSocketSessionTracker();
+		ProxyFactory proxyFactory = new ProxyFactory((WebSocketHandler) (session) -> Mono.never());
+		proxyFactory.addAdvice(tracker);
+		WebSocketHandler handler = (WebSocketHandler) proxyFactory.getProxy();
+		// Tomcat's drain, as on the servlet stack, ends without its sessions
+		handler.handle(mock(StandardWebSocketSession.class)).subscribe();
+		assertThat(tracker.countHoldingTheDrain()).isZero();
+		handler.handle(mock(ReactorNettyWebSocketSession.class)).subscribe();
+		assertThat(tracker.countHoldingTheDrain()).isOne();
 	}
 
 	@Test

@@ -19,12 +19,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +43,7 @@ import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.util.StringUtils;
 import org.springframework.util.backoff.FixedBackOff;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -322,21 +319,12 @@ class KafkaGracefulShutdownIntegrationTests {
 		String[] common = { "--spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(),
 				"--spring.kafka.consumer.auto-offset-reset=earliest", "--spring.main.banner-mode=off",
 				"--worker.topic=" + topic, "--worker.group=" + group };
-		String[] all = new String[common.length + args.length];
-		System.arraycopy(common, 0, all, 0, common.length);
-		System.arraycopy(args, 0, all, common.length, args.length);
+		String[] all = StringUtils.concatenateStringArrays(common, args);
 		return new SpringApplicationBuilder(WorkerApplication.class).web(WebApplicationType.NONE).run(all);
 	}
 
 	private void produce(String topic, int count) throws Exception {
-		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.broker.getBrokersAsString(),
-				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-		try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
-			for (int i = 0; i < count; i++) {
-				producer.send(new ProducerRecord<>(topic, 0, null, "order-" + i)).get(30, TimeUnit.SECONDS);
-			}
-		}
+		Orders.produce(this.broker, topic, count);
 	}
 
 	private long committedOffset(String group, String topic) throws Exception {

@@ -17,12 +17,8 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +40,7 @@ import org.springframework.kafka.core.DefaultShareConsumerFactory;
 import org.springframework.kafka.event.ConsumerStoppedEvent;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.util.StringUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -134,9 +131,7 @@ class KafkaShareGroupGracefulShutdownIntegrationTests {
 		String[] common = { "--spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(),
 				"--spring.main.banner-mode=off", "--worker.topic=" + topic, "--worker.group=" + group,
 				"--graceful-shutdown.propagation-delay=0s", "--graceful-shutdown.force-exit.on-timeout=false" };
-		String[] all = new String[common.length + args.length];
-		System.arraycopy(common, 0, all, 0, common.length);
-		System.arraycopy(args, 0, all, common.length, args.length);
+		String[] all = StringUtils.concatenateStringArrays(common, args);
 		return new SpringApplicationBuilder(ShareWorkerApplication.class).web(WebApplicationType.NONE).run(all);
 	}
 
@@ -155,14 +150,7 @@ class KafkaShareGroupGracefulShutdownIntegrationTests {
 	}
 
 	private void produce(String topic, int count) throws Exception {
-		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.broker.getBrokersAsString(),
-				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-		try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
-			for (int i = 0; i < count; i++) {
-				producer.send(new ProducerRecord<>(topic, 0, null, "order-" + i)).get(30, TimeUnit.SECONDS);
-			}
-		}
+		Orders.produce(this.broker, topic, count);
 	}
 
 	@SpringBootConfiguration

@@ -266,15 +266,13 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 			this.timedOut = true;
 			long millis = this.timeout.toMillis();
 			if (KafkaListenerShutdownParticipant.this.onTimeout == KafkaOnTimeout.INTERRUPT) {
-				List<Thread> listeners = getThreads().stream()
-					.filter(KafkaListenerShutdownParticipant::isInListener)
+				List<MessageListenerContainer> shareContainers = this.running.stream()
+					.filter(AbstractShareKafkaMessageListenerContainer.class::isInstance)
 					.toList();
-				// Logged after: the listener is interrupted as soon as possible after the
-				// look at its stack
-				listeners.forEach(KafkaListenerShutdownParticipant.this::interrupt);
-				logger.warn("Kafka listeners still busy after " + millis + " ms, interrupted " + listeners.size()
-						+ " listener thread(s); their records in progress are not committed and will be redelivered");
-				abandonShareContainers(millis);
+				if (this.running.size() > shareContainers.size()) {
+					interruptListeners(millis);
+				}
+				abandon(shareContainers, millis);
 			}
 			else {
 				logger.warn("Kafka listeners still busy after " + millis + " ms, abandoning " + getThreads().size()
@@ -283,15 +281,25 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 			}
 		}
 
-		private void abandonShareContainers(long millis) {
-			List<MessageListenerContainer> abandoned = this.running.stream()
-				.filter(AbstractShareKafkaMessageListenerContainer.class::isInstance)
+		// Only threads of Spring Kafka's consumer loop are in a listener there
+		private void interruptListeners(long millis) {
+			List<Thread> listeners = getThreads().stream()
+				.filter(KafkaListenerShutdownParticipant::isInListener)
 				.toList();
-			if (!abandoned.isEmpty()) {
+			// Logged after: the listener is interrupted as soon as possible after the
+			// look
+			// at its stack
+			listeners.forEach(KafkaListenerShutdownParticipant.this::interrupt);
+			logger.warn("Kafka listeners still busy after " + millis + " ms, interrupted " + listeners.size()
+					+ " listener thread(s); their records in progress are not committed and will be redelivered");
+		}
+
+		private void abandon(List<MessageListenerContainer> shareContainers, long millis) {
+			if (!shareContainers.isEmpty()) {
 				logger.warn("Kafka share group listeners still busy after " + millis + " ms, abandoning "
-						+ abandoned.size() + " container(s); the broker gives the records they have not "
+						+ shareContainers.size() + " container(s); the broker gives the records they have not "
 						+ "acknowledged to other consumers of the group when they close or their acquisition lock ends");
-				this.running.removeAll(abandoned);
+				this.running.removeAll(shareContainers);
 				endIfNoneRunning();
 			}
 		}

@@ -3,7 +3,6 @@ package io.github.gracefulshutdown.kafka;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,7 +65,9 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 
 	private final KafkaOnTimeout onTimeout;
 
-	private final Map<Object, Thread> consumerThreads = new ConcurrentHashMap<>();
+	// Every consumer of a container: a share group container runs several consumers with
+	// the container as the source of their events
+	private final Set<Thread> consumerThreads = ConcurrentHashMap.newKeySet();
 
 	private final Set<Thread> interrupted = ConcurrentHashMap.newKeySet();
 
@@ -134,28 +135,27 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 
 	@Override
 	public Collection<Thread> getThreads() {
-		return List.copyOf(this.consumerThreads.values());
+		return List.copyOf(this.consumerThreads);
 	}
 
 	@Override
 	public void onApplicationEvent(KafkaEvent event) {
 		if (event instanceof ConsumerStartingEvent) {
-			// Published on the consumer thread
-			this.consumerThreads.put(event.getSource(), Thread.currentThread());
+			// Published on the consumer thread, like the stopped event
+			this.consumerThreads.add(Thread.currentThread());
 		}
 		else if (event instanceof ConsumerStoppingEvent) {
 			this.cut.remove(Thread.currentThread());
 			if (this.interrupted.remove(Thread.currentThread())) {
 				// Published on the consumer thread before it commits, leaves its group
 				// and closes: a listener that did not fail (or whose container has
-				// another
-				// record interceptor than the starter's) may have left the interrupt set,
-				// and the Kafka client would then fail those steps
+				// another record interceptor than the starter's) may have left the
+				// interrupt set, and the Kafka client would then fail those steps
 				Thread.interrupted();
 			}
 		}
 		else if (event instanceof ConsumerStoppedEvent) {
-			this.consumerThreads.remove(event.getSource());
+			this.consumerThreads.remove(Thread.currentThread());
 		}
 	}
 

@@ -110,7 +110,11 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 				container.stop(() -> stop.containerStopped(container));
 			}
 		}
-		CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(stop::timeout);
+		// Run by the delay scheduler's own thread: by default it would hand the task to
+		// the common pool, which on Java 21 and later serves every async task even on 2
+		// cores (a single worker), and which the application may keep busy
+		CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS, Runnable::run)
+			.execute(stop::timeout);
 	}
 
 	// The configured timeout, but early enough in what is left of the budget for an

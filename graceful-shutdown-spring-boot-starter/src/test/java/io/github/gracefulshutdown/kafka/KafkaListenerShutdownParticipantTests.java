@@ -1,19 +1,33 @@
 package io.github.gracefulshutdown.kafka;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 
+import io.github.gracefulshutdown.RecordingPhaseListener;
+import io.github.gracefulshutdown.ShutdownCoordinator;
+import io.github.gracefulshutdown.ShutdownOutcome;
+import io.github.gracefulshutdown.ShutdownParticipants;
+import io.github.gracefulshutdown.ShutdownPhaseNames;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties.KafkaOnTimeout;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.event.ConsumerStartingEvent;
 import org.springframework.kafka.event.ConsumerStoppedEvent;
 import org.springframework.kafka.event.ConsumerStoppedEvent.Reason;
+import org.springframework.kafka.listener.MessageListenerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
 
 /**
  * Tests for {@link KafkaListenerShutdownParticipant}.
@@ -47,6 +61,54 @@ class KafkaListenerShutdownParticipantTests {
 			second.interrupt();
 			first.join(10_000);
 			second.join(10_000);
+		}
+	}
+
+	@Test
+	void kafkaTimeoutActsWhileTheCommonPoolIsBusy() throws Exception {
+		// An application keeps the workers of the common pool busy during the shutdown.
+		// On Java 21 and later CompletableFuture's async tasks run there even on 2 cores;
+		// on Java 17 with 2 cores they run on threads of their own
+		int workers = ForkJoinPool.getCommonPoolParallelism();
+		CountDownLatch busy = new CountDownLatch(workers);
+		CountDownLatch release = new CountDownLatch(1);
+		for (int i = 0; i < workers; i++) {
+			ForkJoinPool.commonPool().execute(() -> {
+				busy.countDown();
+				try {
+					release.await(60, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+		}
+		try {
+			assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+			// A container whose listener never ends
+			MessageListenerContainer container = mock(MessageListenerContainer.class);
+			given(container.isRunning()).willReturn(true);
+			KafkaListenerEndpointRegistry registry = mock(KafkaListenerEndpointRegistry.class);
+			given(registry.getAllListenerContainers()).willReturn(List.of(container));
+			KafkaListenerShutdownParticipant participant = new KafkaListenerShutdownParticipant(
+					new StaticListableBeanFactory(Map.of("registry", registry)).getBeanProvider(
+							KafkaListenerEndpointRegistry.class),
+					Duration.ofMillis(200), KafkaOnTimeout.ABANDON);
+			RecordingPhaseListener phases = new RecordingPhaseListener();
+			ShutdownCoordinator coordinator = new ShutdownCoordinator(Duration.ofSeconds(60), false, List.of(phases),
+					Clock.systemUTC());
+			ShutdownParticipants participants = new ShutdownParticipants(coordinator, List.of(participant),
+					Duration.ofSeconds(1));
+			SmartLifecycle stop = participants.stopLifecycle();
+			stop.start();
+			coordinator.begin(() -> true);
+			stop.stop(() -> {
+			});
+			await().atMost(Duration.ofSeconds(20)).until(() -> phases.outcomes.containsKey(ShutdownPhaseNames.KAFKA));
+			assertThat(phases.outcomes).containsEntry(ShutdownPhaseNames.KAFKA, ShutdownOutcome.TIMED_OUT);
+		}
+		finally {
+			release.countDown();
 		}
 	}
 

@@ -1,5 +1,6 @@
 package io.github.gracefulshutdown.web;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
@@ -7,6 +8,7 @@ import io.github.gracefulshutdown.GracefulShutdownPhases;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownPhaseLifecycle;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -23,8 +25,8 @@ import org.springframework.http.HttpStatus;
  * shutdown until the drain times out.
  * <ul>
  * <li>Event streams (responses of type {@code text/event-stream}, such as an
- * {@code SseEmitter}) are completed at once: the client reads a proper end of the stream
- * and an {@code EventSource} reconnects, through the load balancer, to another
+ * {@code SseEmitter}) are ended and completed at once: the client reads a proper end of
+ * the stream and an {@code EventSource} reconnects, through the load balancer, to another
  * instance.</li>
  * <li>WebSocket sessions are closed with status 1001 (going away).</li>
  * <li>Asynchronous requests still waiting for their result (long polls,
@@ -44,6 +46,8 @@ final class LongLivedConnections extends ShutdownPhaseLifecycle {
 	private static final Log logger = LogFactory.getLog(LongLivedConnections.class);
 
 	private static final String EVENT_STREAM = "text/event-stream";
+
+	private static final Duration END_WAIT = Duration.ofSeconds(1);
 
 	private final @Nullable ShutdownRequestFilter requests;
 
@@ -113,14 +117,48 @@ final class LongLivedConnections extends ShutdownPhaseLifecycle {
 		}
 	}
 
+	// The end of each body is written before its request is completed: the container
+	// reports a request complete (to its drain too) before it writes the end of the
+	// response, and the server's stop right after the drain could cut that end off. The
+	// write blocks while a client does not read (up to Tomcat's send timeout), so it runs
+	// on a thread of its own, waited for END_WAIT at most
 	private int endEventStreams() {
-		int streams = 0;
-		for (AsyncContext asyncContext : asyncRequests()) {
-			if (isEventStream(asyncContext) && complete(asyncContext)) {
-				streams++;
-			}
+		List<AsyncContext> streams = asyncRequests().stream().filter(LongLivedConnections::isEventStream).toList();
+		if (streams.isEmpty()) {
+			return 0;
 		}
-		return streams;
+		Thread ending = new Thread(() -> streams.forEach(LongLivedConnections::endEventStream),
+				"graceful-shutdown-event-streams");
+		ending.setDaemon(true);
+		ending.start();
+		try {
+			ending.join(END_WAIT.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return streams.size();
+	}
+
+	private static void endEventStream(AsyncContext asyncContext) {
+		try {
+			closeBody(asyncContext.getResponse());
+		}
+		catch (IOException | RuntimeException ex) {
+			// The client went away, or the request completed meanwhile
+			logger.debug(LogMessage.format("Could not end the body of an event stream: %s", ex.getMessage()));
+		}
+		complete(asyncContext);
+	}
+
+	private static void closeBody(ServletResponse response) throws IOException {
+		try {
+			response.getOutputStream().close();
+		}
+		catch (IllegalStateException ex) {
+			// The application writes through the writer
+			response.getWriter().close();
+		}
 	}
 
 	private int closeWebSocketSessions() {

@@ -13,6 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -91,6 +93,33 @@ class LongLivedRequestsIntegrationTests {
 		assertThat(lines.get(10, TimeUnit.SECONDS)).contains("data:hello");
 		assertThat(timer("http", "completed").count()).isOne();
 		assertThat(output).contains("Ended 1 event stream(s) and closed 0 WebSocket session(s) before the HTTP drain");
+	}
+
+	@Test
+	void eventStreamEndsBeforeItsRequestIsReportedComplete() throws Exception {
+		// Tomcat reports a completed request to its drain (and to the application) before
+		// it writes the end of the response; the server's stop right after the drain
+		// could cut that end off. Here the application's completion callback holds the
+		// request: the client must still read the end of the stream meanwhile
+		int port = start();
+		StreamingApplication application = this.context.getBean(StreamingApplication.class);
+		HttpResponse<Stream<String>> response = this.client.send(request(port, "/held-events"), BodyHandlers.ofLines());
+		ExecutorService executor = Executors.newFixedThreadPool(2);
+		try {
+			CompletableFuture<List<String>> lines = CompletableFuture.supplyAsync(() -> response.body().toList(),
+					executor);
+			awaitInFlight(1);
+			CompletableFuture<Void> closed = CompletableFuture.runAsync(this.context::close, executor);
+			assertThat(lines.get(10, TimeUnit.SECONDS)).contains("data:hello");
+			// The drain still waits for the request
+			assertThat(closed).isNotDone();
+			application.releaseCompletion.countDown();
+			closed.get(30, TimeUnit.SECONDS);
+		}
+		finally {
+			application.releaseCompletion.countDown();
+			executor.shutdownNow();
+		}
 	}
 
 	@Test
@@ -243,12 +272,29 @@ class LongLivedRequestsIntegrationTests {
 
 		final CountDownLatch webSocketOpened = new CountDownLatch(1);
 
+		final CountDownLatch releaseCompletion = new CountDownLatch(1);
+
 		@GetMapping("/events")
 		SseEmitter events() throws Exception {
 			// No timeout, never completed by the application
 			SseEmitter emitter = new SseEmitter(0L);
 			emitter.send(SseEmitter.event().data("hello"));
 			this.emitters.add(emitter);
+			return emitter;
+		}
+
+		@GetMapping("/held-events")
+		SseEmitter heldEvents() throws Exception {
+			SseEmitter emitter = new SseEmitter(0L);
+			emitter.onCompletion(() -> {
+				try {
+					this.releaseCompletion.await(30, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			emitter.send(SseEmitter.event().data("hello"));
 			return emitter;
 		}
 

@@ -47,8 +47,6 @@ final class LongLivedConnections extends ShutdownPhaseLifecycle {
 
 	private static final String EVENT_STREAM = "text/event-stream";
 
-	private static final Duration END_WAIT = Duration.ofSeconds(1);
-
 	private final @Nullable ShutdownRequestFilter requests;
 
 	private final List<WebSocketSessions> webSocketSessions;
@@ -119,23 +117,12 @@ final class LongLivedConnections extends ShutdownPhaseLifecycle {
 
 	// The end of each body is written before its request is completed: the container
 	// reports a request complete (to its drain too) before it writes the end of the
-	// response, and the server's stop right after the drain could cut that end off. The
-	// write blocks while a client does not read (up to Tomcat's send timeout), so it runs
-	// on a thread of its own, waited for END_WAIT at most
+	// response, and the server's stop right after the drain could cut that end off
 	private int endEventStreams() {
 		List<AsyncContext> streams = asyncRequests().stream().filter(LongLivedConnections::isEventStream).toList();
-		if (streams.isEmpty()) {
-			return 0;
-		}
-		Thread ending = new Thread(() -> streams.forEach(LongLivedConnections::endEventStream),
-				"graceful-shutdown-event-streams");
-		ending.setDaemon(true);
-		ending.start();
-		try {
-			ending.join(END_WAIT.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		if (!streams.isEmpty()) {
+			ClientWrites.run("graceful-shutdown-event-streams",
+					() -> streams.forEach(LongLivedConnections::endEventStream));
 		}
 		return streams.size();
 	}

@@ -2,7 +2,6 @@ package io.github.gracefulshutdown.web;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -28,11 +27,6 @@ import org.springframework.web.socket.WebSocketSession;
 final class WebSocketSessionTracker implements WebSocketSessions, MethodInterceptor {
 
 	private static final Log logger = LogFactory.getLog(WebSocketSessionTracker.class);
-
-	/**
-	 * How long {@link #closeAll()} waits for the sessions to be closed.
-	 */
-	static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
 
 	private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
 
@@ -64,9 +58,7 @@ final class WebSocketSessionTracker implements WebSocketSessions, MethodIntercep
 
 	/**
 	 * Close every open session with status 1001 (going away). Closing sends a close
-	 * frame, a blocking write that waits for a client that does not read (up to Tomcat's
-	 * send timeout, 20 s): the sessions are closed on a thread of their own, waited for
-	 * {@link #CLOSE_WAIT} at most, so that no client holds the shutdown.
+	 * frame, a blocking write: see {@link ClientWrites}.
 	 * @return the number of sessions that were open
 	 */
 	@Override
@@ -81,16 +73,7 @@ final class WebSocketSessionTracker implements WebSocketSessions, MethodIntercep
 		if (open.isEmpty()) {
 			return 0;
 		}
-		Thread closing = new Thread(() -> open.forEach(WebSocketSessionTracker::close),
-				"graceful-shutdown-websocket-close");
-		closing.setDaemon(true);
-		closing.start();
-		try {
-			closing.join(CLOSE_WAIT.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		ClientWrites.run("graceful-shutdown-websocket-close", () -> open.forEach(WebSocketSessionTracker::close));
 		return open.size();
 	}
 

@@ -208,9 +208,8 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 
 	// Whether the consumer thread runs the listener, rather than polling, committing or
 	// closing, which an interrupt would only disturb: Spring Kafka calls the listener in
-	// doInvokeOnMessage and doInvokeBatchOnMessage, and acknowledges (with
-	// AckMode.RECORD,
-	// commits) a record only after those have returned
+	// doInvokeOnMessage and doInvokeBatchOnMessage, and acknowledges a record (with
+	// AckMode.RECORD, commits it) only after those have returned
 	private static boolean isInListener(Thread thread) {
 		for (StackTraceElement element : thread.getStackTrace()) {
 			if (element.getClassName().startsWith(LISTENER_CONSUMER_CLASS)
@@ -290,9 +289,8 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 			List<Thread> listeners = getThreads().stream()
 				.filter(KafkaListenerShutdownParticipant::isInListener)
 				.toList();
-			// Logged after: the listener is interrupted as soon as possible after the
-			// look
-			// at its stack
+			// Logged after: each listener is interrupted right after the look at
+			// its stack
 			listeners.forEach(KafkaListenerShutdownParticipant.this::interrupt);
 			logger.warn("Kafka listeners still busy after " + millis + " ms, interrupted " + listeners.size()
 					+ " listener thread(s); their records in progress are not committed and will be redelivered");

@@ -3,6 +3,7 @@ package io.github.gracefulshutdown.kafka;
 import io.github.gracefulshutdown.GracefulShutdownPhases;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
@@ -25,12 +26,15 @@ final class CutRecordErrorHandlers implements SmartLifecycle {
 
 	private final ObjectProvider<KafkaListenerShutdownParticipant> participant;
 
+	private final ConfigurableListableBeanFactory beanFactory;
+
 	private volatile boolean running;
 
 	CutRecordErrorHandlers(ObjectProvider<KafkaListenerEndpointRegistry> registry,
-			ObjectProvider<KafkaListenerShutdownParticipant> participant) {
+			ObjectProvider<KafkaListenerShutdownParticipant> participant, ConfigurableListableBeanFactory beanFactory) {
 		this.registry = registry;
 		this.participant = participant;
+		this.beanFactory = beanFactory;
 	}
 
 	@Override
@@ -38,7 +42,7 @@ final class CutRecordErrorHandlers implements SmartLifecycle {
 		KafkaListenerEndpointRegistry registry = this.registry.getIfAvailable();
 		KafkaListenerShutdownParticipant participant = this.participant.getIfUnique();
 		if (registry != null && participant != null) {
-			for (MessageListenerContainer container : registry.getAllListenerContainers()) {
+			for (MessageListenerContainer container : ListenerContainers.of(registry, this.beanFactory)) {
 				if (container instanceof AbstractMessageListenerContainer<?, ?> listenerContainer) {
 					guard(listenerContainer, participant);
 				}

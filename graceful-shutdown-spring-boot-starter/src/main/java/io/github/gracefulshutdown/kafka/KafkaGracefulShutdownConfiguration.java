@@ -6,6 +6,7 @@ import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties;
 import io.github.gracefulshutdown.autoconfigure.ShutdownBudget;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -30,11 +31,11 @@ public final class KafkaGracefulShutdownConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "gracefulShutdownKafkaParticipant")
 	KafkaListenerShutdownParticipant gracefulShutdownKafkaParticipant(
-			ObjectProvider<KafkaListenerEndpointRegistry> registry, ShutdownBudget budget,
-			GracefulShutdownProperties properties, Environment environment) {
+			ObjectProvider<KafkaListenerEndpointRegistry> registry, ConfigurableListableBeanFactory beanFactory,
+			ShutdownBudget budget, GracefulShutdownProperties properties, Environment environment) {
 		BuildTimeSwitches.warnIfSwitchedOff(environment, "graceful-shutdown.kafka.enabled", "true",
 				"the stop of Kafka listener containers");
-		return new KafkaListenerShutdownParticipant(registry, budget.kafkaTimeout(),
+		return new KafkaListenerShutdownParticipant(registry, beanFactory, budget.kafkaTimeout(),
 				properties.getKafka().getOnTimeout());
 	}
 
@@ -43,8 +44,8 @@ public final class KafkaGracefulShutdownConfiguration {
 	@ConditionalOnProperty(name = "graceful-shutdown.kafka.on-timeout", havingValue = "interrupt",
 			matchIfMissing = true)
 	CutRecordErrorHandlers gracefulShutdownKafkaErrorHandlers(ObjectProvider<KafkaListenerEndpointRegistry> registry,
-			ObjectProvider<KafkaListenerShutdownParticipant> participant) {
-		return new CutRecordErrorHandlers(registry, participant);
+			ObjectProvider<KafkaListenerShutdownParticipant> participant, ConfigurableListableBeanFactory beanFactory) {
+		return new CutRecordErrorHandlers(registry, participant, beanFactory);
 	}
 
 	@Bean

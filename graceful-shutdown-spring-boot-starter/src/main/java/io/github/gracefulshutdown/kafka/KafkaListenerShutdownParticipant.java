@@ -1,8 +1,12 @@
 package io.github.gracefulshutdown.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,13 +20,16 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.ApplicationListener;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.event.ConsumerStartingEvent;
 import org.springframework.kafka.event.ConsumerStoppedEvent;
 import org.springframework.kafka.event.ConsumerStoppingEvent;
 import org.springframework.kafka.event.KafkaEvent;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.AbstractShareKafkaMessageListenerContainer;
+import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
@@ -61,13 +68,15 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 
 	private final ObjectProvider<KafkaListenerEndpointRegistry> registry;
 
+	private final ConfigurableListableBeanFactory beanFactory;
+
 	private final Duration timeout;
 
 	private final KafkaOnTimeout onTimeout;
 
-	// Every consumer of a container: a share group container runs several consumers with
-	// the container as the source of their events
-	private final Set<Thread> consumerThreads = ConcurrentHashMap.newKeySet();
+	// Every consumer thread, with the container of its event: a share group container
+	// runs several consumers with the container as the source of their events
+	private final Map<Thread, ConsumerThread> consumers = new ConcurrentHashMap<>();
 
 	private final Set<Thread> interrupted = ConcurrentHashMap.newKeySet();
 
@@ -75,9 +84,10 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 	// handler has run (CutRecordErrorHandler)
 	private final Set<Thread> cut = ConcurrentHashMap.newKeySet();
 
-	KafkaListenerShutdownParticipant(ObjectProvider<KafkaListenerEndpointRegistry> registry, Duration timeout,
-			KafkaOnTimeout onTimeout) {
+	KafkaListenerShutdownParticipant(ObjectProvider<KafkaListenerEndpointRegistry> registry,
+			ConfigurableListableBeanFactory beanFactory, Duration timeout, KafkaOnTimeout onTimeout) {
 		this.registry = registry;
+		this.beanFactory = beanFactory;
 		this.timeout = timeout;
 		this.onTimeout = onTimeout;
 	}
@@ -134,19 +144,23 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 		if (registry == null) {
 			return List.of();
 		}
-		return registry.getAllListenerContainers().stream().filter(MessageListenerContainer::isRunning).toList();
+		return ListenerContainers.of(registry, this.beanFactory)
+			.stream()
+			.filter(MessageListenerContainer::isRunning)
+			.toList();
 	}
 
 	@Override
 	public Collection<Thread> getThreads() {
-		return List.copyOf(this.consumerThreads);
+		return List.copyOf(this.consumers.keySet());
 	}
 
 	@Override
 	public void onApplicationEvent(KafkaEvent event) {
 		if (event instanceof ConsumerStartingEvent) {
 			// Published on the consumer thread, like the stopped event
-			this.consumerThreads.add(Thread.currentThread());
+			this.consumers.put(Thread.currentThread(),
+					new ConsumerThread(event.getContainer(Object.class), event.getSource()));
 		}
 		else if (event instanceof ConsumerStoppingEvent) {
 			this.cut.remove(Thread.currentThread());
@@ -159,7 +173,7 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 			}
 		}
 		else if (event instanceof ConsumerStoppedEvent) {
-			this.consumerThreads.remove(Thread.currentThread());
+			this.consumers.remove(Thread.currentThread());
 		}
 	}
 
@@ -208,17 +222,36 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 
 	// Whether the consumer thread runs the listener, rather than polling, committing or
 	// closing, which an interrupt would only disturb: Spring Kafka calls the listener in
-	// doInvokeOnMessage and doInvokeBatchOnMessage, and acknowledges a record (with
-	// AckMode.RECORD, commits it) only after those have returned
-	private static boolean isInListener(Thread thread) {
-		for (StackTraceElement element : thread.getStackTrace()) {
-			if (element.getClassName().startsWith(LISTENER_CONSUMER_CLASS)
-					&& element.getMethodName().startsWith("doInvoke")
-					&& element.getMethodName().endsWith("OnMessage")) {
-				return true;
+	// doInvokeOnMessage and doInvokeBatchOnMessage, or calls a listener of whole
+	// ConsumerRecords from invokeBatchOnMessageWithRecordsOrList, and acknowledges a
+	// record (with AckMode.RECORD, commits it) only after those have returned
+	static boolean isInListener(StackTraceElement[] stack) {
+		for (int i = 0; i < stack.length; i++) {
+			StackTraceElement element = stack[i];
+			if (element.getClassName().startsWith(LISTENER_CONSUMER_CLASS)) {
+				String method = element.getMethodName();
+				if (method.startsWith("doInvoke") && method.endsWith("OnMessage")) {
+					return true;
+				}
+				if (method.equals("invokeBatchOnMessageWithRecordsOrList") && i > 0
+						&& stack[i - 1].getMethodName().equals("onMessage")) {
+					return true;
+				}
 			}
 		}
 		return false;
+	}
+
+	// Whether an interrupt leaves the records it cuts uncommitted: the consumer's error
+	// handler (read when its container started) is the starter's guard, or the one
+	// Spring Kafka creates, which retries. A container started after the application,
+	// which the guard missed, may have an error handler that skips a failed record
+	private static boolean isGuarded(ConsumerThread consumer) {
+		if (!(consumer.source() instanceof AbstractMessageListenerContainer<?, ?> container)) {
+			return false;
+		}
+		CommonErrorHandler errorHandler = container.getCommonErrorHandler();
+		return errorHandler == null || errorHandler instanceof CutRecordErrorHandler;
 	}
 
 	@Override
@@ -278,22 +311,51 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 				abandon(shareContainers, millis);
 			}
 			else {
-				logger.warn("Kafka listeners still busy after " + millis + " ms, abandoning " + getThreads().size()
+				logger.warn("Kafka listeners still busy after " + millis + " ms, abandoning " + consumers().size()
 						+ " consumer thread(s); their uncommitted records will be redelivered");
 				this.request.timedOut();
 			}
 		}
 
+		// The consumers of the containers this stop is waiting for: the application may
+		// run containers of its own, which it stops itself
+		private Map<Thread, ConsumerThread> consumers() {
+			Map<Thread, ConsumerThread> consumers = new LinkedHashMap<>();
+			KafkaListenerShutdownParticipant.this.consumers.forEach((thread, consumer) -> {
+				if (this.running.contains(consumer.container())) {
+					consumers.put(thread, consumer);
+				}
+			});
+			return consumers;
+		}
+
 		// Only threads of Spring Kafka's consumer loop are in a listener there
 		private void interruptListeners(long millis) {
-			List<Thread> listeners = getThreads().stream()
-				.filter(KafkaListenerShutdownParticipant::isInListener)
-				.toList();
-			// Logged after: each listener is interrupted right after the look at
-			// its stack
-			listeners.forEach(KafkaListenerShutdownParticipant.this::interrupt);
-			logger.warn("Kafka listeners still busy after " + millis + " ms, interrupted " + listeners.size()
-					+ " listener thread(s); their records in progress are not committed and will be redelivered");
+			List<Thread> interrupted = new ArrayList<>();
+			Set<Object> unguarded = new LinkedHashSet<>();
+			consumers().forEach((thread, consumer) -> {
+				if (isInListener(thread.getStackTrace())) {
+					if (isGuarded(consumer)) {
+						// Right after the look at its stack
+						interrupt(thread);
+						interrupted.add(thread);
+					}
+					else {
+						unguarded.add(consumer.container());
+					}
+				}
+			});
+			if (!interrupted.isEmpty() || unguarded.isEmpty()) {
+				logger.warn("Kafka listeners still busy after " + millis + " ms, interrupted " + interrupted.size()
+						+ " listener thread(s); their records in progress are not committed and will be redelivered");
+			}
+			if (!unguarded.isEmpty()) {
+				logger.warn("Kafka listeners still busy after " + millis + " ms in " + unguarded.size()
+						+ " container(s) started after the application, abandoning them: their error handler "
+						+ "could skip a record that an interrupt cuts. Their uncommitted records will be redelivered");
+				this.running.removeAll(unguarded);
+				endIfNoneRunning();
+			}
 		}
 
 		private void abandon(List<MessageListenerContainer> shareContainers, long millis) {
@@ -306,6 +368,13 @@ final class KafkaListenerShutdownParticipant implements ShutdownParticipant, App
 			}
 		}
 
+	}
+
+	/**
+	 * A consumer thread's container, and the container that published its events: the
+	 * child of a concurrent container, or the container itself.
+	 */
+	private record ConsumerThread(Object container, Object source) {
 	}
 
 }

@@ -12,12 +12,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Scope;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -30,6 +32,7 @@ import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListener;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
 import org.springframework.test.util.ReflectionTestUtils;
@@ -89,6 +92,25 @@ class KafkaGracefulShutdownConfigurationTests {
 	void whenUserDefinesParticipantThenAutoConfigurationBacksOff() {
 		this.contextRunner.withUserConfiguration(UserParticipantConfiguration.class)
 			.run((context) -> assertThat(context.getBean("gracefulShutdownKafkaParticipant")).isEqualTo("user"));
+	}
+
+	@Test
+	void prototypeContainerBeanIsNotCreatedByTheStarter() {
+		// Its factory method takes an argument that only the application can pass
+		this.contextRunner.withUserConfiguration(PrototypeContainerConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(ListenerContainers.of(context.getBean(KafkaListenerEndpointRegistry.class),
+					context.getBeanFactory()))
+				.isEmpty();
+		});
+	}
+
+	@Test
+	void singletonContainerBeanIsFound() {
+		this.contextRunner.withUserConfiguration(ContainerBeanConfiguration.class)
+			.run((context) -> assertThat(ListenerContainers.of(context.getBean(KafkaListenerEndpointRegistry.class),
+					context.getBeanFactory()))
+				.containsExactly(context.getBean("userContainer", MessageListenerContainer.class)));
 	}
 
 	@Test
@@ -306,6 +328,22 @@ class KafkaGracefulShutdownConfigurationTests {
 		@Bean
 		String gracefulShutdownKafkaParticipant() {
 			return "user";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PrototypeContainerConfiguration {
+
+		@Bean
+		@Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+		ConcurrentMessageListenerContainer<Object, Object> ordersContainer(
+				ConcurrentKafkaListenerContainerFactory<Object, Object> factory, String topic) {
+			ConcurrentMessageListenerContainer<Object, Object> container = factory.createContainer(topic);
+			container.getContainerProperties().setGroupId(topic);
+			container.setupMessageListener((MessageListener<Object, Object>) (record) -> {
+			});
+			return container;
 		}
 
 	}

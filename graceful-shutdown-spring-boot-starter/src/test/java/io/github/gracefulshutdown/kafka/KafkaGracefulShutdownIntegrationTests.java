@@ -1,10 +1,12 @@
 package io.github.gracefulshutdown.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -17,6 +19,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -26,7 +29,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -36,10 +43,14 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Scope;
 import org.springframework.context.event.EventListener;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.event.ConsumerStoppedEvent;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.MessageListener;
 import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
@@ -239,16 +250,23 @@ class KafkaGracefulShutdownIntegrationTests {
 		assertThat(output).doesNotContain("Backoff none exhausted");
 	}
 
-	private void interruptBatchListener(CapturedOutput output, boolean restoreInterrupt, boolean noRetries)
-			throws Exception {
-		String topic = "orders-batch-slow-" + restoreInterrupt + "-" + noRetries;
-		String group = "workers-batch-slow-" + restoreInterrupt + "-" + noRetries;
+	// Spring Kafka calls a listener of whole ConsumerRecords from another method
+	@Test
+	void batchListenerOfConsumerRecordsSlowerThanTheKafkaTimeoutIsInterrupted(CapturedOutput output) throws Exception {
+		interruptBatchListener(output, false, false, "--worker.consumer-records=true");
+	}
+
+	private void interruptBatchListener(CapturedOutput output, boolean restoreInterrupt, boolean noRetries,
+			String... args) throws Exception {
+		String topic = "orders-batch-slow-" + restoreInterrupt + "-" + noRetries + "-" + args.length;
+		String group = "workers-batch-slow-" + restoreInterrupt + "-" + noRetries + "-" + args.length;
 		produce(topic, 15);
-		this.context = start(topic, group, "--worker.batch=true", "--spring.kafka.consumer.max-poll-records=5",
-				"--graceful-shutdown.propagation-delay=0s", "--graceful-shutdown.kafka.timeout=2s",
-				"--worker.slow-order=order-7", "--worker.restore-interrupt=" + restoreInterrupt,
-				"--worker.no-retries=" + noRetries);
-		BatchWorker worker = this.context.getBean(BatchWorker.class);
+		this.context = start(topic, group,
+				StringUtils.concatenateStringArrays(new String[] { "--worker.batch=true",
+						"--spring.kafka.consumer.max-poll-records=5", "--graceful-shutdown.propagation-delay=0s",
+						"--graceful-shutdown.kafka.timeout=2s", "--worker.slow-order=order-7",
+						"--worker.restore-interrupt=" + restoreInterrupt, "--worker.no-retries=" + noRetries }, args));
+		BatchWork worker = this.context.getBean(BatchWork.class);
 		RecordingPhaseListener phases = this.context.getBean(RecordingPhaseListener.class);
 		await().atMost(WAIT).until(() -> worker.started.stream().anyMatch((batch) -> batch.contains("order-7")));
 		this.context.close();
@@ -269,6 +287,57 @@ class KafkaGracefulShutdownIntegrationTests {
 			.doesNotContain("Error handler threw an exception");
 		// The whole batch that was cut goes to the next owner
 		assertRedeliveredAtOnce(group, topic, cutBatch.get(0));
+	}
+
+	@Test
+	void listenerOfAContainerStartedAfterTheApplicationIsAbandonedRatherThanInterrupted(CapturedOutput output)
+			throws Exception {
+		// Its error handler, which does not retry, would skip a record cut by an
+		// interrupt
+		String topic = "orders-runtime";
+		String group = "workers-runtime";
+		produce(topic, 5);
+		this.context = start(topic, group, "--worker.runtime=true", "--worker.no-retries=true",
+				"--graceful-shutdown.propagation-delay=0s", "--graceful-shutdown.kafka.timeout=2s");
+		RuntimeWorker worker = this.context.getBean(RuntimeWorkers.class).worker;
+		RecordingPhaseListener phases = this.context.getBean(RecordingPhaseListener.class);
+		try {
+			await().atMost(WAIT).until(() -> worker.started.contains("order-2"));
+			this.context.close();
+			assertThat(output).contains("in 1 container(s) started after the application, abandoning them")
+				.doesNotContain("Backoff none exhausted");
+			assertThat(worker.interrupted).isFalse();
+			assertThat(worker.processed).containsExactly("order-0", "order-1");
+			assertThat(phases.outcomes).containsEntry(ShutdownPhaseNames.KAFKA, ShutdownOutcome.TIMED_OUT);
+			// The abandoned consumer commits nothing more: its poll's records go to the
+			// next owner, order-2 among them
+			assertThat(committedOffset(group, topic)).isLessThanOrEqualTo(2);
+		}
+		finally {
+			worker.release.countDown();
+		}
+	}
+
+	@Test
+	void listenerOfAContainerThatTheApplicationRunsItselfIsNotInterrupted(CapturedOutput output) throws Exception {
+		String topic = "orders-own";
+		produce(topic, 5);
+		produce(topic + "-container", 5);
+		this.context = start(topic, "workers-own", "--worker.own-container=true", "--worker.slow-order=order-2",
+				"--graceful-shutdown.propagation-delay=0s", "--graceful-shutdown.kafka.timeout=2s");
+		Worker worker = this.context.getBean(Worker.class);
+		OwnContainer own = this.context.getBean(OwnContainer.class);
+		try {
+			await().atMost(WAIT).until(() -> worker.started.contains("order-2") && own.started.contains("order-2"));
+			this.context.close();
+			assertThat(output).contains("interrupted 1 listener thread(s)");
+			assertThat(worker.processed).containsExactly("order-0", "order-1");
+			assertThat(own.interrupted).isFalse();
+		}
+		finally {
+			own.release.countDown();
+			own.container.stop();
+		}
 	}
 
 	@Test
@@ -355,8 +424,30 @@ class KafkaGracefulShutdownIntegrationTests {
 		@Bean
 		@ConditionalOnBooleanProperty(name = "worker.batch", havingValue = false, matchIfMissing = true)
 		@ConditionalOnBooleanProperty(name = "worker.async", havingValue = false, matchIfMissing = true)
+		@ConditionalOnBooleanProperty(name = "worker.runtime", havingValue = false, matchIfMissing = true)
 		Worker worker() {
 			return new Worker();
+		}
+
+		// A listener bean that the application creates after it has started, so its
+		// container starts then too
+		@Bean
+		@Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+		RuntimeWorker runtimeWorker() {
+			return new RuntimeWorker();
+		}
+
+		@Bean
+		@ConditionalOnBooleanProperty("worker.runtime")
+		RuntimeWorkers runtimeWorkers(ObjectProvider<RuntimeWorker> workers) {
+			return new RuntimeWorkers(workers);
+		}
+
+		@Bean
+		@ConditionalOnBooleanProperty("worker.own-container")
+		OwnContainer ownContainer(ConcurrentKafkaListenerContainerFactory<Object, Object> factory,
+				@Value("${worker.topic}") String topic) {
+			return new OwnContainer(factory, topic + "-container");
 		}
 
 		@Bean
@@ -367,8 +458,16 @@ class KafkaGracefulShutdownIntegrationTests {
 
 		@Bean
 		@ConditionalOnBooleanProperty("worker.batch")
+		@ConditionalOnBooleanProperty(name = "worker.consumer-records", havingValue = false, matchIfMissing = true)
 		BatchWorker batchWorker() {
 			return new BatchWorker();
+		}
+
+		@Bean
+		@ConditionalOnBooleanProperty("worker.batch")
+		@ConditionalOnBooleanProperty("worker.consumer-records")
+		ConsumerRecordsBatchWorker consumerRecordsBatchWorker() {
+			return new ConsumerRecordsBatchWorker();
 		}
 
 		// An error handler that does not retry: a failed record is logged and skipped
@@ -392,7 +491,7 @@ class KafkaGracefulShutdownIntegrationTests {
 
 	}
 
-	static class BatchWorker {
+	abstract static class BatchWork {
 
 		final List<List<String>> started = new CopyOnWriteArrayList<>();
 
@@ -406,9 +505,7 @@ class KafkaGracefulShutdownIntegrationTests {
 		@Value("${worker.restore-interrupt:false}")
 		private boolean restoreInterrupt;
 
-		@KafkaListener(topics = "${worker.topic}", groupId = "${worker.group}", batch = "true")
-		void process(List<ConsumerRecord<String, String>> records) throws InterruptedException {
-			List<String> batch = records.stream().map(ConsumerRecord::value).toList();
+		void work(List<String> batch) throws InterruptedException {
 			this.started.add(batch);
 			try {
 				Thread.sleep(batch.contains(this.slowOrder) ? 60_000 : 300);
@@ -426,6 +523,110 @@ class KafkaGracefulShutdownIntegrationTests {
 		@EventListener
 		void consumerStopped(ConsumerStoppedEvent event) {
 			this.consumersStopped.add(event);
+		}
+
+	}
+
+	static class BatchWorker extends BatchWork {
+
+		@KafkaListener(topics = "${worker.topic}", groupId = "${worker.group}", batch = "true")
+		void process(List<ConsumerRecord<String, String>> records) throws InterruptedException {
+			work(records.stream().map(ConsumerRecord::value).toList());
+		}
+
+	}
+
+	static class ConsumerRecordsBatchWorker extends BatchWork {
+
+		@KafkaListener(topics = "${worker.topic}", groupId = "${worker.group}", batch = "true")
+		void process(ConsumerRecords<String, String> records) throws InterruptedException {
+			List<String> batch = new ArrayList<>();
+			records.forEach((record) -> batch.add(record.value()));
+			work(batch);
+		}
+
+	}
+
+	static class RuntimeWorker {
+
+		final List<String> started = new CopyOnWriteArrayList<>();
+
+		final List<String> processed = new CopyOnWriteArrayList<>();
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		volatile boolean interrupted;
+
+		@KafkaListener(id = "runtime-worker", topics = "${worker.topic}", groupId = "${worker.group}")
+		void process(ConsumerRecord<String, String> record) throws InterruptedException {
+			this.started.add(record.value());
+			try {
+				if (record.value().equals("order-2")) {
+					this.release.await(60, TimeUnit.SECONDS);
+				}
+				else {
+					Thread.sleep(300);
+				}
+			}
+			catch (InterruptedException ex) {
+				this.interrupted = true;
+				throw ex;
+			}
+			this.processed.add(record.value());
+		}
+
+	}
+
+	static class RuntimeWorkers implements ApplicationRunner {
+
+		private final ObjectProvider<RuntimeWorker> workers;
+
+		volatile RuntimeWorker worker;
+
+		RuntimeWorkers(ObjectProvider<RuntimeWorker> workers) {
+			this.workers = workers;
+		}
+
+		@Override
+		public void run(ApplicationArguments args) {
+			this.worker = this.workers.getObject();
+		}
+
+	}
+
+	// A container that the application creates, starts and stops itself
+	static class OwnContainer implements ApplicationRunner {
+
+		final List<String> started = new CopyOnWriteArrayList<>();
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		final ConcurrentMessageListenerContainer<Object, Object> container;
+
+		volatile boolean interrupted;
+
+		OwnContainer(ConcurrentKafkaListenerContainerFactory<Object, Object> factory, String topic) {
+			this.container = factory.createContainer(topic);
+			this.container.getContainerProperties().setGroupId(topic);
+			this.container.setupMessageListener((MessageListener<Object, Object>) this::process);
+		}
+
+		private void process(ConsumerRecord<Object, Object> record) {
+			this.started.add((String) record.value());
+			try {
+				if (record.value().equals("order-2")) {
+					this.release.await(60, TimeUnit.SECONDS);
+				}
+			}
+			catch (InterruptedException ex) {
+				this.interrupted = true;
+				Thread.currentThread().interrupt();
+			}
+		}
+
+		@Override
+		public void run(ApplicationArguments args) {
+			this.container.start();
 		}
 
 	}

@@ -16,6 +16,7 @@ import io.github.gracefulshutdown.ShutdownPhaseNames;
 import io.github.gracefulshutdown.autoconfigure.GracefulShutdownProperties.KafkaOnTimeout;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -35,8 +36,8 @@ import static org.mockito.Mockito.mock;
 class KafkaListenerShutdownParticipantTests {
 
 	private final KafkaListenerShutdownParticipant participant = new KafkaListenerShutdownParticipant(
-			new StaticListableBeanFactory().getBeanProvider(KafkaListenerEndpointRegistry.class), Duration.ofSeconds(1),
-			KafkaOnTimeout.INTERRUPT);
+			new StaticListableBeanFactory().getBeanProvider(KafkaListenerEndpointRegistry.class),
+			new DefaultListableBeanFactory(), Duration.ofSeconds(1), KafkaOnTimeout.INTERRUPT);
 
 	@Test
 	void everyConsumerOfAContainerIsKnownUntilItStops() throws Exception {
@@ -65,6 +66,40 @@ class KafkaListenerShutdownParticipantTests {
 	}
 
 	@Test
+	void listenerIsRecognizedOnTheStackOfItsConsumerThread() {
+		String loop = KafkaListenerShutdownParticipant.LISTENER_CONSUMER_CLASS;
+		StackTraceElement listener = frame("com.example.OrdersListener", "process");
+		StackTraceElement adapter = frame(
+				"org.springframework.kafka.listener.adapter.BatchMessagingMessageListenerAdapter", "onMessage");
+		StackTraceElement run = frame(loop, "run");
+		assertThat(KafkaListenerShutdownParticipant
+			.isInListener(stack(listener, frame(loop, "doInvokeOnMessage"), frame(loop, "invokeOnMessage"), run)))
+			.isTrue();
+		assertThat(KafkaListenerShutdownParticipant.isInListener(stack(listener, frame(loop, "doInvokeBatchOnMessage"),
+				frame(loop, "invokeBatchOnMessageWithRecordsOrList"), run)))
+			.isTrue();
+		// A listener of whole ConsumerRecords is called from here directly
+		assertThat(KafkaListenerShutdownParticipant
+			.isInListener(stack(listener, adapter, frame(loop, "invokeBatchOnMessageWithRecordsOrList"), run)))
+			.isTrue();
+		// After the listener: the interceptors and the timer
+		assertThat(KafkaListenerShutdownParticipant.isInListener(
+				stack(frame(loop, "batchInterceptAfter"), frame(loop, "invokeBatchOnMessageWithRecordsOrList"), run)))
+			.isFalse();
+		assertThat(KafkaListenerShutdownParticipant.isInListener(stack(
+				frame("org.apache.kafka.clients.consumer.KafkaConsumer", "poll"), frame(loop, "pollConsumer"), run)))
+			.isFalse();
+	}
+
+	private static StackTraceElement frame(String className, String method) {
+		return new StackTraceElement(className, method, null, -1);
+	}
+
+	private static StackTraceElement[] stack(StackTraceElement... frames) {
+		return frames;
+	}
+
+	@Test
 	void kafkaTimeoutActsWhileTheCommonPoolIsBusy() throws Exception {
 		// An application keeps the workers of the common pool busy during the shutdown.
 		// On Java 21 and later CompletableFuture's async tasks run there even on 2 cores;
@@ -89,11 +124,11 @@ class KafkaListenerShutdownParticipantTests {
 			MessageListenerContainer container = mock(MessageListenerContainer.class);
 			given(container.isRunning()).willReturn(true);
 			KafkaListenerEndpointRegistry registry = mock(KafkaListenerEndpointRegistry.class);
-			given(registry.getAllListenerContainers()).willReturn(List.of(container));
+			given(registry.getListenerContainers()).willReturn(List.of(container));
 			KafkaListenerShutdownParticipant participant = new KafkaListenerShutdownParticipant(
-					new StaticListableBeanFactory(Map.of("registry", registry)).getBeanProvider(
-							KafkaListenerEndpointRegistry.class),
-					Duration.ofMillis(200), KafkaOnTimeout.ABANDON);
+					new StaticListableBeanFactory(Map.of("registry", registry))
+						.getBeanProvider(KafkaListenerEndpointRegistry.class),
+					new DefaultListableBeanFactory(), Duration.ofMillis(200), KafkaOnTimeout.ABANDON);
 			RecordingPhaseListener phases = new RecordingPhaseListener();
 			ShutdownCoordinator coordinator = new ShutdownCoordinator(Duration.ofSeconds(60), false, List.of(phases),
 					Clock.systemUTC());

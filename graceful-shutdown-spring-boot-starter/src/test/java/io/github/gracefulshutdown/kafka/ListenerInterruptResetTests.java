@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ListenerInterruptResetTests {
 
 	private final KafkaListenerShutdownParticipant participant = new KafkaListenerShutdownParticipant(
-			new StaticListableBeanFactory().getBeanProvider(KafkaListenerEndpointRegistry.class), Duration.ofSeconds(1),
-			KafkaOnTimeout.INTERRUPT);
+			new StaticListableBeanFactory().getBeanProvider(KafkaListenerEndpointRegistry.class),
+			new DefaultListableBeanFactory(), Duration.ofSeconds(1), KafkaOnTimeout.INTERRUPT);
 
 	private final ListenerInterruptReset<String, String> reset = new ListenerInterruptReset<>(
 			new StaticListableBeanFactory(Map.of("gracefulShutdownKafkaParticipant", this.participant))

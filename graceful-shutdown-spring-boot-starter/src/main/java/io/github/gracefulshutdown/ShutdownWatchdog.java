@@ -26,6 +26,11 @@ final class ShutdownWatchdog implements Runnable {
 
 	private static final long POLL_MILLIS = 50;
 
+	// How long the halt waits for the report: the report logs and calls the phase
+	// listeners, which a stalled appender or listener can block, and a grace period
+	// (terminationGracePeriodSeconds) is only a little longer than the budget
+	static final long REPORT_MILLIS = 1000;
+
 	private final ShutdownCoordinator coordinator;
 
 	private final Instant deadline;
@@ -78,15 +83,20 @@ final class ShutdownWatchdog implements Runnable {
 		}
 	}
 
-	// Halts even when the report fails: nothing may keep the JVM from exiting
-	private void expire() {
-		try {
+	// Halts even when the report fails or hangs: nothing may keep the JVM from exiting
+	private void expire() throws InterruptedException {
+		if (!this.halt) {
 			report();
+			return;
+		}
+		Thread reporter = new Thread(this::report, "graceful-shutdown-watchdog-report");
+		reporter.setDaemon(true);
+		try {
+			reporter.start();
+			reporter.join(REPORT_MILLIS);
 		}
 		finally {
-			if (this.halt) {
-				this.halter.accept(GracefulShutdownExitCodes.BUDGET_EXCEEDED);
-			}
+			this.halter.accept(GracefulShutdownExitCodes.BUDGET_EXCEEDED);
 		}
 	}
 

@@ -190,6 +190,7 @@ class ShutdownCoordinatorTests {
 			coordinator.startPhase(ShutdownPhaseNames.HTTP, () -> List.of(holder));
 			this.clock.advance(Duration.ofMillis(3001));
 			await().atMost(Duration.ofSeconds(30)).until(() -> this.haltCode.get() != -1);
+			awaitReport();
 		}
 		finally {
 			stuck.countDown();
@@ -201,6 +202,31 @@ class ShutdownCoordinatorTests {
 			.contains("Halting the JVM with exit code 124")
 			.contains("\"stuck-request\" TIMED_WAITING")
 			.contains("ShutdownCoordinatorTests.awaitQuietly");
+	}
+
+	@Test
+	void watchdogHaltsWhenItsReportIsBlocked() {
+		// A phase listener (or a logging appender) that blocks when the report
+		// notifies it
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch blocked = new CountDownLatch(1);
+		ShutdownPhaseListener stalled = (phase, duration, outcome) -> {
+			blocked.countDown();
+			awaitQuietly(release);
+		};
+		ShutdownCoordinator coordinator = new ShutdownCoordinator(Duration.ofSeconds(3), true, List.of(stalled),
+				this.clock, this.haltCode::set);
+		try {
+			coordinator.begin(this.closed::get);
+			coordinator.startPhase(ShutdownPhaseNames.HTTP);
+			this.clock.advance(Duration.ofMillis(3001));
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.haltCode.get() != -1);
+			assertThat(this.haltCode.get()).isEqualTo(GracefulShutdownExitCodes.BUDGET_EXCEEDED);
+			assertThat(blocked.getCount()).isZero();
+		}
+		finally {
+			release.countDown();
+		}
 	}
 
 	@Test
@@ -217,6 +243,7 @@ class ShutdownCoordinatorTests {
 			http.end(ShutdownOutcome.TIMED_OUT);
 			this.clock.advance(Duration.ofMillis(400));
 			await().atMost(Duration.ofSeconds(30)).until(() -> this.haltCode.get() != -1);
+			awaitReport();
 		}
 		finally {
 			stuck.countDown();
@@ -239,6 +266,7 @@ class ShutdownCoordinatorTests {
 		coordinator.startPhase("nulls", () -> Arrays.asList((Thread) null));
 		this.clock.advance(Duration.ofMillis(3001));
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.haltCode.get() != -1);
+		awaitReport();
 		assertThat(this.haltCode.get()).isEqualTo(GracefulShutdownExitCodes.BUDGET_EXCEEDED);
 		assertThat(output).contains("Could not get the threads of shutdown phase 'broken'")
 			.contains("phase 'broken' still running after 3001 ms; phase 'nulls' still running after 3001 ms");
@@ -268,6 +296,12 @@ class ShutdownCoordinatorTests {
 		this.clock.advance(Duration.ofSeconds(10));
 		assertThat(this.haltCode.get()).isEqualTo(-1);
 		assertThat(this.listener.ended).isEmpty();
+	}
+
+	// The halt waits for the report at most a second, which a loaded machine may exceed
+	private void awaitReport() {
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.listener.ended.stream().anyMatch((ended) -> ended.startsWith("total=")));
 	}
 
 	private ShutdownCoordinator coordinator(Duration timeout, boolean halt) {

@@ -35,6 +35,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.context.support.DefaultLifecycleProcessor;
 import org.springframework.core.env.Environment;
 
@@ -142,7 +143,9 @@ public final class GracefulShutdownAutoConfiguration {
 		return new ShutdownMarkerLifecycle(GracefulShutdownPhases.COMPLETE, coordinator, coordinator::complete);
 	}
 
+	// Nothing injects it: with spring.main.lazy-initialization it would never be created
 	@Bean(initMethod = "install", destroyMethod = "uninstall")
+	@Lazy(false)
 	@ConditionalOnBooleanProperty(name = "graceful-shutdown.force-exit.on-second-signal", matchIfMissing = true)
 	SignalForceExit gracefulShutdownSignalForceExit(ShutdownCoordinator coordinator, Environment environment) {
 		BuildTimeSwitches.warnIfSwitchedOff(environment, "graceful-shutdown.force-exit.on-second-signal", "true",

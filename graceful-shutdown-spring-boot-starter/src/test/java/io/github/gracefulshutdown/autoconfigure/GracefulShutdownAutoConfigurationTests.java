@@ -17,6 +17,7 @@ import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
@@ -157,6 +158,17 @@ class GracefulShutdownAutoConfigurationTests {
 				.hasBean("gracefulShutdownHttpDrainStart")
 				.getBean("gracefulShutdownRequestFilter")
 				.isEqualTo("user"));
+	}
+
+	@Test
+	void secondSignalForceExitIsInstalledWithLazyInitialization() {
+		this.contextRunner
+			.withInitializer(
+					(context) -> context.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
+			.run((context) -> {
+				assertThat(context.getBeanFactory().containsSingleton("gracefulShutdownSignalForceExit")).isTrue();
+				assertThat(context.getBean(SignalForceExit.class).isInstalled()).isTrue();
+			});
 	}
 
 	@Test

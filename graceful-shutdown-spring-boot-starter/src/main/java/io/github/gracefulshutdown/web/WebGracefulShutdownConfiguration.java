@@ -50,13 +50,14 @@ public final class WebGracefulShutdownConfiguration {
 	}
 
 	// Actuator endpoints (on the main port) and Spring Boot's probe paths: probes and
-	// scrapes reach the instance directly, so they say nothing about load balancers
+	// scrapes reach the instance directly, so they say nothing about load balancers.
+	// The dispatcher servlet serves both, so they are below its path
 	private static List<String> probeAndScrapePaths(Environment environment) {
-		List<String> paths = new ArrayList<>(List.of("/livez", "/readyz"));
+		String servletPath = StringUtils.trimTrailingCharacter(environment.getProperty("spring.mvc.servlet.path", ""),
+				'/');
+		List<String> paths = new ArrayList<>(List.of(servletPath + "/livez", servletPath + "/readyz"));
 		String basePath = environment.getProperty("management.endpoints.web.base-path", "/actuator");
 		if (StringUtils.hasText(basePath) && !"/".equals(basePath)) {
-			String servletPath = StringUtils
-				.trimTrailingCharacter(environment.getProperty("spring.mvc.servlet.path", ""), '/');
 			paths.add(servletPath + basePath);
 		}
 		return paths;

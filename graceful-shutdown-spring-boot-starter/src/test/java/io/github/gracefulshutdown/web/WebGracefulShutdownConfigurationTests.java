@@ -135,7 +135,7 @@ class WebGracefulShutdownConfigurationTests {
 						new MockFilterChain());
 				assertThat(arrivals.lastArrivalNanos()).isEmpty();
 				context.getBean(ShutdownCoordinator.class).begin(() -> true);
-				for (String path : List.of("/api/actuator/health/readiness", "/readyz", "/livez")) {
+				for (String path : List.of("/api/actuator/health/readiness", "/api/readyz", "/api/livez")) {
 					filter.doFilter(new MockHttpServletRequest("GET", path), new MockHttpServletResponse(),
 							new MockFilterChain());
 				}

@@ -17,10 +17,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("graceful-shutdown")
 public class GracefulShutdownProperties {
 
+	private static final Duration MINIMUM_TIMEOUT = Duration.ofSeconds(1);
+
 	/**
-	 * Total budget of the shutdown, from its start to the end of the last phase. Keep it
-	 * below the pod's terminationGracePeriodSeconds; when it is exceeded, the watchdog
-	 * logs the phases still running and halts the JVM.
+	 * Total budget of the shutdown, from its start to the end of the last phase, at least
+	 * 1s. Keep it below the pod's terminationGracePeriodSeconds; when it is exceeded, the
+	 * watchdog logs the phases still running and halts the JVM.
 	 */
 	private Duration timeout = Duration.ofSeconds(25);
 
@@ -69,6 +71,11 @@ public class GracefulShutdownProperties {
 		if (timeout.isNegative() || timeout.isZero()) {
 			throw new InvalidShutdownConfigurationException("graceful-shutdown.timeout", DurationFormat.print(timeout),
 					"the shutdown budget must be positive", "25s");
+		}
+		if (timeout.compareTo(MINIMUM_TIMEOUT) < 0) {
+			// Most likely a number without a unit, meant as seconds
+			throw new InvalidShutdownConfigurationException("graceful-shutdown.timeout", DurationFormat.print(timeout),
+					"the shutdown budget must be at least 1s; a number without a unit is in milliseconds", "25s");
 		}
 		this.timeout = timeout;
 	}

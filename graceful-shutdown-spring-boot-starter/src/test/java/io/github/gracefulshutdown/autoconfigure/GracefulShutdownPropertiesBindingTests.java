@@ -97,6 +97,13 @@ class GracefulShutdownPropertiesBindingTests {
 	}
 
 	@Test
+	void timeoutWithoutUnitFailsStartup() {
+		this.contextRunner.withPropertyValues("graceful-shutdown.timeout=25")
+			.run((context) -> assertFailure(context, "graceful-shutdown.timeout", "25ms",
+					"a number without a unit is in milliseconds", "25s"));
+	}
+
+	@Test
 	void negativeTimeoutFailsStartup() {
 		this.contextRunner.withPropertyValues("graceful-shutdown.timeout=-5s")
 			.run((context) -> assertFailure(context, "graceful-shutdown.timeout", "-5s", "must be positive", "25s"));

@@ -11,12 +11,15 @@ import io.github.gracefulshutdown.InFlightRequests;
 import io.github.gracefulshutdown.RequestArrivals;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.http.server.HttpServerRequest;
 
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -47,7 +50,8 @@ import org.springframework.web.server.WebFilterChain;
  * Unless long-lived requests are left to the drain, responses are decorated so that
  * {@link #endEventStreams()} can complete the body of every event stream.
  */
-final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArrivals, Ordered {
+final class ShutdownWebFilter
+		implements WebFilter, InFlightRequests, RequestArrivals, Ordered, ApplicationContextAware {
 
 	private static final boolean REACTOR_NETTY_PRESENT = ClassUtils
 		.isPresent("reactor.netty.http.server.HttpServerRequest", ShutdownWebFilter.class.getClassLoader());
@@ -71,6 +75,8 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 
 	private final RequestArrivalRecorder arrivals;
 
+	private @Nullable ApplicationContext applicationContext;
+
 	/**
 	 * Create a new filter.
 	 * @param coordinator the shutdown coordinator
@@ -93,7 +99,15 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 	}
 
 	@Override
+	public void setApplicationContext(ApplicationContext applicationContext) {
+		this.applicationContext = applicationContext;
+	}
+
+	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		if (isOfAnotherContext(exchange)) {
+			return chain.filter(exchange);
+		}
 		if (this.coordinator.isShuttingDown()) {
 			if (this.connectionClose && canCloseConnection(exchange.getRequest())) {
 				exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
@@ -107,6 +121,14 @@ final class ShutdownWebFilter implements WebFilter, InFlightRequests, RequestArr
 			RequestEnd end = new RequestEnd(this.count);
 			return chain.filter(filtered).doOnTerminate(end).doOnCancel(end);
 		});
+	}
+
+	// A child context collects the web filters of its parent too: the management server
+	// on a port of its own serves probes and scrapes through this filter, which are not
+	// requests of the application's server
+	private boolean isOfAnotherContext(ServerWebExchange exchange) {
+		ApplicationContext context = exchange.getApplicationContext();
+		return context != null && this.applicationContext != null && context != this.applicationContext;
 	}
 
 	/**

@@ -120,10 +120,7 @@ final class LongLivedConnections extends ShutdownPhaseLifecycle {
 	// response, and the server's stop right after the drain could cut that end off
 	private int endEventStreams() {
 		List<AsyncContext> streams = asyncRequests().stream().filter(LongLivedConnections::isEventStream).toList();
-		if (!streams.isEmpty()) {
-			ClientWrites.run("graceful-shutdown-event-streams",
-					() -> streams.forEach(LongLivedConnections::endEventStream));
-		}
+		ClientWrites.run("graceful-shutdown-event-streams", streams, LongLivedConnections::endEventStream);
 		return streams.size();
 	}
 
@@ -177,8 +174,9 @@ final class LongLivedConnections extends ShutdownPhaseLifecycle {
 		HttpServletResponse response;
 		int status;
 		try {
-			if (!(asyncContext.getResponse() instanceof HttpServletResponse httpResponse)
-					|| httpResponse.isCommitted()) {
+			// Not started any more: the application's dispatch is under way
+			if (!(asyncContext.getResponse() instanceof HttpServletResponse httpResponse) || httpResponse.isCommitted()
+					|| !asyncContext.getRequest().isAsyncStarted()) {
 				return false;
 			}
 			response = httpResponse;
@@ -196,7 +194,10 @@ final class LongLivedConnections extends ShutdownPhaseLifecycle {
 			return true;
 		}
 		try {
-			response.setStatus(status);
+			// Unless the application has set its own status meanwhile
+			if (response.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+				response.setStatus(status);
+			}
 		}
 		catch (RuntimeException ex) {
 			// Already recycled

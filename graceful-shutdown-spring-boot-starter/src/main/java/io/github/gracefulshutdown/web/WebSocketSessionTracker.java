@@ -73,7 +73,7 @@ final class WebSocketSessionTracker implements WebSocketSessions, MethodIntercep
 		if (open.isEmpty()) {
 			return 0;
 		}
-		ClientWrites.run("graceful-shutdown-websocket-close", () -> open.forEach(WebSocketSessionTracker::close));
+		ClientWrites.run("graceful-shutdown-websocket-close", open, WebSocketSessionTracker::close);
 		return open.size();
 	}
 

@@ -13,8 +13,11 @@ import org.springframework.mock.web.MockHttpServletResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.then;
+import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 
 /**
  * Tests for {@link LongLivedConnections}.
@@ -32,6 +35,7 @@ class LongLivedConnectionsTests {
 	private final AsyncContext asyncContext = mock(AsyncContext.class);
 
 	LongLivedConnectionsTests() {
+		this.request.setAsyncStarted(true);
 		given(this.asyncContext.getRequest()).willReturn(this.request);
 		given(this.asyncContext.getResponse()).willReturn(this.response);
 	}
@@ -57,6 +61,25 @@ class LongLivedConnectionsTests {
 		willThrow(new IllegalStateException("Dispatching")).given(this.asyncContext).complete();
 		assertThat(this.connections.answerServiceUnavailable(this.asyncContext)).isFalse();
 		assertThat(this.response.getStatus()).isEqualTo(202);
+	}
+
+	@Test
+	void statusSetByTheApplicationWhileTheRequestCouldNotBeCompletedIsKept() {
+		// The application's result is dispatched at the same moment
+		willAnswer((invocation) -> {
+			this.response.setStatus(201);
+			throw new IllegalStateException("Dispatching");
+		}).given(this.asyncContext).complete();
+		assertThat(this.connections.answerServiceUnavailable(this.asyncContext)).isFalse();
+		assertThat(this.response.getStatus()).isEqualTo(201);
+	}
+
+	@Test
+	void requestWhoseResultIsAlreadyDispatchedIsLeftAlone() {
+		this.request.setAsyncStarted(false);
+		assertThat(this.connections.answerServiceUnavailable(this.asyncContext)).isFalse();
+		assertThat(this.response.getStatus()).isEqualTo(200);
+		then(this.asyncContext).should(never()).complete();
 	}
 
 	@Test

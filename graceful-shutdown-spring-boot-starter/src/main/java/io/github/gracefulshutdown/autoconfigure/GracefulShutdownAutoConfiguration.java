@@ -34,6 +34,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.context.support.DefaultLifecycleProcessor;
@@ -50,6 +51,11 @@ import org.springframework.core.env.Environment;
  * for. One auto-configuration rather than one per part, so that the parts need no
  * conditions of their own on {@code graceful-shutdown.enabled} and on the coordinator's
  * beans: Spring Boot evaluates every condition at every startup.
+ * <p>
+ * In a hierarchy of contexts it applies to the topmost context that runs it, and backs
+ * off in the contexts below: Spring Boot closes a child context when its parent closes,
+ * after the parent's propagation delay, and a child context closed on its own is no
+ * shutdown of the application.
  *
  * @since 0.1.0
  */
@@ -60,6 +66,7 @@ import org.springframework.core.env.Environment;
 				"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "graceful-shutdown.enabled", matchIfMissing = true)
+@Conditional(TopmostContextCondition.class)
 @EnableConfigurationProperties(GracefulShutdownProperties.class)
 @Import({ WebGracefulShutdownConfiguration.class, ReactiveWebGracefulShutdownConfiguration.class,
 		KafkaGracefulShutdownConfiguration.class, TaskSchedulingGracefulShutdownConfiguration.class,

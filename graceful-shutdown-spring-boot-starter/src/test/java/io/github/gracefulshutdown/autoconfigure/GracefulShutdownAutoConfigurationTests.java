@@ -3,11 +3,17 @@ package io.github.gracefulshutdown.autoconfigure;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.gracefulshutdown.GracefulShutdownPhases;
 import io.github.gracefulshutdown.MonotonicClock;
 import io.github.gracefulshutdown.ShutdownCoordinator;
 import io.github.gracefulshutdown.ShutdownMarkerLifecycle;
+import io.github.gracefulshutdown.ShutdownParticipants;
+import io.github.gracefulshutdown.ShutdownPhaseListener;
+import io.github.gracefulshutdown.ShutdownPhaseNames;
 import io.github.gracefulshutdown.ShutdownSignal;
 import io.github.gracefulshutdown.SignalForceExit;
 import io.github.gracefulshutdown.readiness.PropagationDelayListener;
@@ -18,19 +24,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.support.DefaultLifecycleProcessor;
@@ -248,6 +258,52 @@ class GracefulShutdownAutoConfigurationTests {
 	}
 
 	@Test
+	void childContextBacksOffAndClosingItLeavesTheParentsShutdownAlone() {
+		this.contextRunner.withPropertyValues("graceful-shutdown.force-exit.on-timeout=false").run((parent) -> {
+			ShutdownCoordinator coordinator = parent.getBean(ShutdownCoordinator.class);
+			ConfigurableApplicationContext child = new SpringApplicationBuilder(HierarchyConfiguration.class)
+				.web(WebApplicationType.NONE)
+				.parent(parent)
+				.run("--spring.main.banner-mode=off");
+			try {
+				assertThat(child.getBeanNamesForType(ShutdownBudget.class)).isEmpty();
+				assertThat(child.getBeanNamesForType(ShutdownParticipants.class)).isEmpty();
+				// The parent's signal still reaches the child's workers
+				assertThat(child.getBean(ShutdownSignal.class)).isSameAs(parent.getBean(ShutdownSignal.class));
+			}
+			finally {
+				child.close();
+			}
+			assertThat(coordinator.isShuttingDown()).isFalse();
+			assertThat(coordinator.getReport().phases()).isEmpty();
+		});
+	}
+
+	@Test
+	void childContextIsClosedAfterTheParentsPropagationDelay() {
+		AtomicReference<ConfigurableApplicationContext> child = new AtomicReference<>();
+		Map<String, Boolean> childActiveAtPhaseEnd = new ConcurrentHashMap<>();
+		ShutdownPhaseListener listener = (phase, duration, outcome) -> childActiveAtPhaseEnd.put(phase,
+				child.get().isActive());
+		ConfigurableApplicationContext parent = new SpringApplicationBuilder(HierarchyConfiguration.class)
+			.web(WebApplicationType.NONE)
+			.initializers((context) -> context.getBeanFactory().registerSingleton("recordingListener", listener))
+			.run("--spring.main.banner-mode=off", "--graceful-shutdown.propagation-delay=500ms",
+					"--graceful-shutdown.force-exit.on-timeout=false");
+		try {
+			child.set(new SpringApplicationBuilder(HierarchyConfiguration.class).web(WebApplicationType.NONE)
+				.parent(parent)
+				.run("--spring.main.banner-mode=off"));
+			AvailabilityChangeEvent.publish(parent, ReadinessState.ACCEPTING_TRAFFIC);
+		}
+		finally {
+			parent.close();
+		}
+		assertThat(childActiveAtPhaseEnd).containsEntry(ShutdownPhaseNames.PROPAGATION, true);
+		assertThat(child.get().isActive()).isFalse();
+	}
+
+	@Test
 	void nonWebApplicationRefusesTrafficWhenClosed() {
 		this.contextRunner.run((context) -> {
 			ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
@@ -295,6 +351,13 @@ class GracefulShutdownAutoConfigurationTests {
 		SignalUser(ShutdownSignal signal) {
 			this.signal = signal;
 		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ GracefulShutdownAutoConfiguration.class, LifecycleAutoConfiguration.class,
+			ApplicationAvailabilityAutoConfiguration.class })
+	static class HierarchyConfiguration {
 
 	}
 

@@ -29,7 +29,7 @@ final class ShutdownWatchdog implements Runnable {
 	// How long the halt waits for the report: the report logs and calls the phase
 	// listeners, which a stalled appender or listener can block, and a grace period
 	// (terminationGracePeriodSeconds) is only a little longer than the budget
-	static final long REPORT_MILLIS = 1000;
+	private static final long REPORT_MILLIS = 1000;
 
 	private final ShutdownCoordinator coordinator;
 
